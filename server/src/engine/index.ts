@@ -1,0 +1,11 @@
+/**
+ * The engine's public surface. The language server and the CLI use only what is exported here,
+ * and nothing under `engine/` imports from LSP or VS Code.
+ */
+export type { Finding, Fix, FileEdit, Location, Notice, Position, Range, RelatedLocation, Severity, TextEdit } from './types';
+export type { DirectoryEntry, SourceProvider } from './source';
+export { DiskSourceProvider, OverlaySourceProvider, maxFileBytes } from './source';
+export { createEngine, Engine } from './analyze';
+export type { AnalysisResult } from './analyze';
+export { ruleDocs, rules } from './rules/registry';
+export type { RuleMeta } from './rules/registry';

@@ -1,0 +1,90 @@
+import type { SourceMap } from '../text';
+
+/** Where a script fact sits: offsets in the host file that the script's source map points into. */
+export interface HostSpan {
+  file: string;
+  start: number;
+  end: number;
+}
+
+export type ScriptLanguage = 'bash' | 'powershell';
+
+export type FirewallForm =
+  | 'iptables'
+  | 'ip6tables'
+  | 'nft'
+  | 'firewalld-direct'
+  | 'ufw'
+  | 'iptables-save-file'
+  | 'new-netfirewallrule'
+  | 'netsh';
+
+/** Why a firewall rule aimed at the metadata address does not stop non-root users. */
+export type IneffectiveReason =
+  | 'chain-input'
+  | 'chain-forward'
+  | 'chain-docker-user'
+  | 'chain-other'
+  | 'target-accept'
+  | 'nat-table'
+  | 'udp-only'
+  | 'owner-non-root'
+  | 'direction-inbound'
+  | 'action-allow'
+  | 'delete-rule';
+
+/** A firewall rule that mentions the metadata address, whether or not it restricts access. */
+export interface FirewallRule {
+  form: FirewallForm;
+  /** True when the rule stops non-root (non-Administrator) users from reaching the metadata service. */
+  effective: boolean;
+  /** Empty when effective. */
+  reasons: IneffectiveReason[];
+  /** True when the rule also blocks root or SYSTEM, which cloud-init and agents need. */
+  blocksRoot: boolean;
+  /** The address the rule names, as written. */
+  address: string;
+  /** True when the rule is saved, written to a rules file, or added with `--permanent`. */
+  persistentByItself: boolean;
+  span: HostSpan;
+}
+
+/** A command that saves the running rules (`iptables-save > file`, `netfilter-persistent save`). */
+export interface RuleSave {
+  command: string;
+  span: HostSpan;
+}
+
+/** A call that changes a server's metadata options (KooCLI or curl against the ECS API). */
+export interface MetadataOptionsCall {
+  httpTokens?: string;
+  httpEndpoint?: string;
+  span: HostSpan;
+}
+
+/** An HTTP request to 169.254.169.254 made by curl, wget or a PowerShell web cmdlet. */
+export interface MetadataRequest {
+  tool: string;
+  hasTokenHeader: boolean;
+  /** True for the `PUT .../meta-data/latest/api/token` request that fetches a V2 token. */
+  isTokenRequest: boolean;
+  url: string;
+  span: HostSpan;
+}
+
+/** What a script analyser found in one script. */
+export interface ScriptFacts {
+  language: ScriptLanguage;
+  firewallRules: FirewallRule[];
+  saves: RuleSave[];
+  metadataOptionsCalls: MetadataOptionsCall[];
+  metadataRequests: MetadataRequest[];
+  /** Spans of syntax errors the parser recovered from. */
+  parseErrors: HostSpan[];
+}
+
+/** A script to analyse: its text and the map from its offsets to its host file. */
+export interface ScriptSource {
+  text: string;
+  map: SourceMap;
+}

@@ -1,0 +1,73 @@
+import * as fs from 'fs';
+
+export interface DirectoryEntry {
+  name: string;
+  isFile: boolean;
+  isDirectory: boolean;
+}
+
+/**
+ * Where the engine reads files from. The CLI reads the disk; the language server puts the text
+ * of open editors in front of the disk. Paths are absolute.
+ */
+export interface SourceProvider {
+  /** Returns the text of a file; throws an Error with a readable message when it cannot be read. */
+  readText(path: string): string;
+  /** Returns the entries of a folder, or an empty list when it cannot be read. */
+  listDirectory(path: string): DirectoryEntry[];
+  exists(path: string): boolean;
+}
+
+/** Files larger than this are skipped with a notice instead of being read. */
+export const maxFileBytes = 2 * 1024 * 1024;
+
+/** Reads files from disk, rejecting binary files and files over `maxFileBytes`. */
+export class DiskSourceProvider implements SourceProvider {
+  readText(path: string): string {
+    const size = fs.statSync(path).size;
+    if (size > maxFileBytes) {
+      throw new Error(`file is larger than ${maxFileBytes} bytes (${size} bytes)`);
+    }
+    const bytes = fs.readFileSync(path);
+    if (bytes.includes(0)) throw new Error('file looks binary (it contains NUL bytes)');
+    let text = bytes.toString('utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    return text;
+  }
+
+  listDirectory(path: string): DirectoryEntry[] {
+    try {
+      return fs.readdirSync(path, { withFileTypes: true }).map((entry) => ({
+        name: entry.name,
+        isFile: entry.isFile(),
+        isDirectory: entry.isDirectory(),
+      }));
+    } catch {
+      return [];
+    }
+  }
+
+  exists(path: string): boolean {
+    return fs.existsSync(path);
+  }
+}
+
+/** Puts the text of open documents in front of another provider. */
+export class OverlaySourceProvider implements SourceProvider {
+  constructor(
+    private readonly base: SourceProvider,
+    private readonly overlay: (path: string) => string | undefined,
+  ) {}
+
+  readText(path: string): string {
+    return this.overlay(path) ?? this.base.readText(path);
+  }
+
+  listDirectory(path: string): DirectoryEntry[] {
+    return this.base.listDirectory(path);
+  }
+
+  exists(path: string): boolean {
+    return this.overlay(path) !== undefined || this.base.exists(path);
+  }
+}
