@@ -26,8 +26,21 @@ let loading: Promise<Parsers> | undefined;
 function locateWasm(file: string, packageName: string): string {
   const besideBundle = path.join(__dirname, file);
   if (fs.existsSync(besideBundle)) return besideBundle;
-  const packageJson = require.resolve(`${packageName}/package.json`);
-  return path.join(path.dirname(packageJson), file);
+  return path.join(packageFolder(packageName), file);
+}
+
+/**
+ * Finds an installed package's folder. Some packages (web-tree-sitter 0.25) do not export their
+ * `package.json`, so the search starts from the resolved entry point and walks up.
+ */
+function packageFolder(packageName: string): string {
+  let dir = path.dirname(require.resolve(packageName));
+  while (path.dirname(dir) !== dir) {
+    const manifest = path.join(dir, 'package.json');
+    if (fs.existsSync(manifest) && JSON.parse(fs.readFileSync(manifest, 'utf8')).name === packageName) return dir;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`package ${packageName} was not found`);
 }
 
 async function loadParsers(): Promise<Parsers> {

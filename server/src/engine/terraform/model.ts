@@ -43,7 +43,13 @@ export type Expression =
   | { kind: 'conditional'; condition: Expression; whenTrue: Expression; whenFalse: Expression; span: Span; file: SourceFile }
   | { kind: 'object'; entries: ObjectEntry[]; span: Span; file: SourceFile }
   | { kind: 'tuple'; items: Expression[]; span: Span; file: SourceFile }
-  | { kind: 'other'; span: Span; file: SourceFile };
+  | {
+      kind: 'other';
+      span: Span;
+      file: SourceFile;
+      /** Sub-expressions of an operator, `for` or splat expression, kept for reference lookups. */
+      children?: Expression[];
+    };
 
 export interface ObjectEntry {
   /** The key as text: an identifier, a quoted key without quotes, or undefined when computed. */

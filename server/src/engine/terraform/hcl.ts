@@ -1,0 +1,592 @@
+import type { Node, Parser } from 'web-tree-sitter';
+import { LineIndex, SourceMapBuilder, type SourceMap } from '../text';
+import type {
+  Attribute,
+  Block,
+  Expression,
+  HeredocInfo,
+  ObjectEntry,
+  SourceFile,
+  Span,
+  TemplatePart,
+} from './model';
+
+/** One parsed Terraform file: its text and its top-level blocks and attributes. */
+export interface ParsedFile {
+  file: SourceFile;
+  blocks: Block[];
+  attributes: Attribute[];
+}
+
+/** The number of parse errors kept per file; later ones add nothing a reader can act on. */
+export const maxParseErrors = 5;
+
+/**
+ * Parses one HCL file (`.tf` or `.tfvars`) with tree-sitter. Everything that parsed is returned
+ * even when the file has syntax errors, which are listed in `file.parseErrors`.
+ */
+export function parseHcl(path: string, text: string, parser: Parser): ParsedFile {
+  const file = newSourceFile(path, text, 'hcl');
+  const tree = parser.parse(text);
+  if (!tree) {
+    file.parseErrors.push({ start: 0, end: 0, message: 'the HCL parser returned no syntax tree' });
+    return { file, blocks: [], attributes: [] };
+  }
+  try {
+    collectParseErrors(tree.rootNode, file);
+    const body = children(tree.rootNode).find((node) => node.type === 'body');
+    const result = body ? convertBody(body, file) : { blocks: [], attributes: [] };
+    return { file, ...result };
+  } finally {
+    tree.delete();
+  }
+}
+
+/** Creates a `SourceFile` with no parse errors yet. */
+export function newSourceFile(path: string, text: string, syntax: 'hcl' | 'json'): SourceFile {
+  return { path, text, lines: new LineIndex(text), syntax, parseErrors: [] };
+}
+
+function children(node: Node): Node[] {
+  return node.children.filter((child): child is Node => child !== null);
+}
+
+function spanOf(node: Node): Span {
+  return { start: node.startIndex, end: node.endIndex };
+}
+
+function collectParseErrors(node: Node, file: SourceFile): void {
+  if (file.parseErrors.length >= maxParseErrors) return;
+  if (node.isMissing) {
+    const message = `syntax error: missing "${node.type}"`;
+    file.parseErrors.push({ start: node.startIndex, end: node.endIndex, message });
+    return;
+  }
+  if (node.isError) {
+    const snippet = file.text.slice(node.startIndex, Math.min(node.endIndex, node.startIndex + 30));
+    const message = `syntax error near "${snippet.split(/\r?\n/)[0]}"`;
+    file.parseErrors.push({ start: node.startIndex, end: node.endIndex, message });
+  }
+  if (!node.hasError) return;
+  for (const child of children(node)) collectParseErrors(child, file);
+}
+
+function convertBody(body: Node, file: SourceFile): { blocks: Block[]; attributes: Attribute[] } {
+  const blocks: Block[] = [];
+  const attributes: Attribute[] = [];
+  for (const child of children(body)) {
+    if (child.type === 'block') blocks.push(convertBlock(child, file));
+    else if (child.type === 'attribute') attributes.push(convertAttribute(child, file));
+    else if (child.type === 'ERROR') {
+      // Error recovery can wrap statements that did parse; keep them.
+      const inner = convertBody(child, file);
+      blocks.push(...inner.blocks);
+      attributes.push(...inner.attributes);
+    }
+  }
+  return { blocks, attributes };
+}
+
+function convertBlock(node: Node, file: SourceFile): Block {
+  const parts = children(node);
+  const labels: string[] = [];
+  const labelSpans: Span[] = [];
+  for (const part of parts.slice(1)) {
+    if (part.type === 'string_lit') {
+      labels.push(file.text.slice(part.startIndex + 1, part.endIndex - 1));
+      labelSpans.push({ start: part.startIndex + 1, end: part.endIndex - 1 });
+    } else if (part.type === 'identifier') {
+      labels.push(part.text);
+      labelSpans.push(spanOf(part));
+    }
+  }
+  const open = parts.find((part) => part.type === 'block_start');
+  const close = parts.find((part) => part.type === 'block_end');
+  const body = parts.find((part) => part.type === 'body');
+  const content = body ? convertBody(body, file) : { blocks: [], attributes: [] };
+  const attributes = new Map<string, Attribute>();
+  for (const attribute of content.attributes) attributes.set(attribute.name, attribute);
+  return {
+    type: parts[0]?.type === 'identifier' ? parts[0].text : '',
+    labels,
+    labelSpans,
+    attributes,
+    blocks: content.blocks,
+    span: spanOf(node),
+    openBrace: open ? open.startIndex : node.startIndex,
+    closeBrace: close && !close.isMissing ? close.startIndex : lastOffset(node),
+    file,
+  };
+}
+
+function lastOffset(node: Node): number {
+  return Math.max(node.startIndex, node.endIndex - 1);
+}
+
+function convertAttribute(node: Node, file: SourceFile): Attribute {
+  const parts = children(node);
+  const name = parts[0];
+  const value = parts.find((part) => part.type === 'expression');
+  const expr: Expression = value
+    ? convertExpression(value, file)
+    : { kind: 'other', span: { start: node.endIndex, end: node.endIndex }, file };
+  return { name: name.text, nameSpan: spanOf(name), expr, span: spanOf(node) };
+}
+
+/**
+ * Converts an `expression` node. A variable followed by attribute and index accesses becomes a
+ * `reference`: `var.list[0]` gives the path `var, list, 0` and `x["k"]` gives `x, k`. A splat
+ * or an index that is not a literal becomes the path item `*`, so
+ * `huaweicloud_compute_instance.web[count.index].id` still names its resource.
+ */
+function convertExpression(node: Node, file: SourceFile): Expression {
+  const parts = children(node);
+  if (parts.length === 0) return { kind: 'other', span: spanOf(node), file };
+  if (parts[0].type === '(') {
+    const inner = parts.find((part) => part.type === 'expression');
+    if (inner && parts[parts.length - 1].type === ')') return convertExpression(inner, file);
+    return otherWithChildren(node, file);
+  }
+  const head = parts[0];
+  const accessors = parts.slice(1);
+  if (accessors.length === 0) return convertTerm(head, file);
+  if (head.type !== 'variable_expr') return otherWithChildren(node, file);
+  const path = [head.text];
+  for (const accessor of accessors) path.push(...accessorItems(accessor, file));
+  return { kind: 'reference', path, span: spanOf(node), file };
+}
+
+function accessorItems(node: Node, file: SourceFile): string[] {
+  if (node.type === 'get_attr') {
+    const name = children(node).find((part) => part.type === 'identifier');
+    return [name ? name.text : '*'];
+  }
+  if (node.type === 'splat') {
+    const items = ['*'];
+    for (const part of children(children(node)[0] ?? node)) {
+      if (part.type === 'get_attr' || part.type === 'index') items.push(...accessorItems(part, file));
+    }
+    return items;
+  }
+  if (node.type === 'index') {
+    const inner = children(node)[0];
+    if (inner?.type === 'legacy_index') return [inner.text.replace(/^\./, '')];
+    const key = inner ? children(inner).find((part) => part.type === 'expression') : undefined;
+    const value = key ? convertExpression(key, file) : undefined;
+    return [value ? literalKey(value) ?? '*' : '*'];
+  }
+  return ['*'];
+}
+
+function literalKey(expr: Expression): string | undefined {
+  if (expr.kind === 'number') return expr.raw;
+  if (expr.kind !== 'template' || expr.parts.length > 1) return undefined;
+  const part = expr.parts[0];
+  if (!part) return '';
+  return part.kind === 'literal' ? part.text : undefined;
+}
+
+function convertTerm(node: Node, file: SourceFile): Expression {
+  switch (node.type) {
+    case 'expression':
+      return convertExpression(node, file);
+    case 'variable_expr':
+      return { kind: 'reference', path: [node.text], span: spanOf(node), file };
+    case 'literal_value':
+      return convertLiteral(children(node)[0] ?? node, file);
+    case 'template_expr':
+      return convertTemplate(children(node)[0] ?? node, file);
+    case 'function_call':
+      return convertCall(node, file);
+    case 'collection_value':
+      return convertCollection(children(node)[0] ?? node, file);
+    case 'conditional': {
+      const [condition, whenTrue, whenFalse] = children(node)
+        .filter((part) => part.type === 'expression')
+        .map((part) => convertExpression(part, file));
+      if (!whenFalse) return otherWithChildren(node, file);
+      return { kind: 'conditional', condition, whenTrue, whenFalse, span: spanOf(node), file };
+    }
+    default:
+      return otherWithChildren(node, file);
+  }
+}
+
+function convertLiteral(node: Node, file: SourceFile): Expression {
+  switch (node.type) {
+    case 'numeric_lit':
+      return { kind: 'number', raw: node.text, span: spanOf(node), file };
+    case 'bool_lit':
+      return { kind: 'bool', raw: node.text, span: spanOf(node), file };
+    case 'null_lit':
+      return { kind: 'null', raw: node.text, span: spanOf(node), file };
+    case 'string_lit':
+      return convertTemplate(node, file);
+    default:
+      return otherWithChildren(node, file);
+  }
+}
+
+const termTypes = new Set([
+  'literal_value',
+  'template_expr',
+  'function_call',
+  'collection_value',
+  'conditional',
+]);
+const accessorTypes = new Set(['get_attr', 'index', 'splat']);
+
+/**
+ * Builds an `other` expression that keeps its sub-expressions for reference lookups. Operators
+ * hold their operands without an `expression` wrapper, so a variable and the accessors after it
+ * are joined into one reference here.
+ */
+function otherWithChildren(node: Node, file: SourceFile): Expression {
+  const found: Expression[] = [];
+  const visit = (current: Node): void => {
+    const parts = children(current);
+    for (let i = 0; i < parts.length; i++) {
+      const child = parts[i];
+      if (child.type === 'expression' || termTypes.has(child.type)) {
+        found.push(convertTerm(child, file));
+      } else if (child.type === 'variable_expr') {
+        const path = [child.text];
+        let end = child.endIndex;
+        while (i + 1 < parts.length && accessorTypes.has(parts[i + 1].type)) {
+          path.push(...accessorItems(parts[++i], file));
+          end = parts[i].endIndex;
+        }
+        found.push({ kind: 'reference', path, span: { start: child.startIndex, end }, file });
+      } else {
+        visit(child);
+      }
+    }
+  };
+  visit(node);
+  return { kind: 'other', span: spanOf(node), file, children: found };
+}
+
+function convertCall(node: Node, file: SourceFile): Expression {
+  const parts = children(node);
+  const open = parts.findIndex((part) => part.type === '(');
+  const nameParts = parts.slice(0, open < 0 ? 1 : open);
+  const argumentList = parts.find((part) => part.type === 'function_arguments');
+  const args = argumentList
+    ? children(argumentList)
+        .filter((part) => part.type === 'expression')
+        .map((part) => convertExpression(part, file))
+    : [];
+  const name = nameParts.map((part) => part.text).join('');
+  return { kind: 'call', name, args, span: spanOf(node), file };
+}
+
+function convertCollection(node: Node, file: SourceFile): Expression {
+  if (node.type === 'tuple') {
+    const items = children(node)
+      .filter((part) => part.type === 'expression')
+      .map((part) => convertExpression(part, file));
+    return { kind: 'tuple', items, span: spanOf(node), file };
+  }
+  if (node.type !== 'object') return otherWithChildren(node, file);
+  const entries: ObjectEntry[] = [];
+  for (const element of children(node).filter((part) => part.type === 'object_elem')) {
+    const [keyNode, valueNode] = children(element).filter((part) => part.type === 'expression');
+    if (!keyNode || !valueNode) continue;
+    entries.push({
+      key: objectKey(keyNode, file),
+      keySpan: spanOf(keyNode),
+      value: convertExpression(valueNode, file),
+    });
+  }
+  return { kind: 'object', entries, span: spanOf(node), file };
+}
+
+function objectKey(node: Node, file: SourceFile): string | undefined {
+  const key = convertExpression(node, file);
+  if (key.kind === 'reference' && key.path.length === 1) return key.path[0];
+  return literalKey(key);
+}
+
+function convertTemplate(node: Node, file: SourceFile): Expression {
+  if (node.type === 'heredoc_template') return convertHeredoc(node, file);
+  const parts = children(node);
+  const last = parts[parts.length - 1];
+  const closed = parts.length > 1 && last.type === 'quoted_template_end' && !last.isMissing;
+  const start = node.startIndex + 1;
+  const end = closed ? node.endIndex - 1 : node.endIndex;
+  const templateParts = buildTemplateParts(node, { start, end }, file, 'quoted');
+  return { kind: 'template', parts: templateParts, span: spanOf(node), file };
+}
+
+function convertHeredoc(node: Node, file: SourceFile): Expression {
+  const parts = children(node);
+  const markers = parts.filter((part) => part.type === 'heredoc_identifier');
+  const opening = markers[0];
+  const stripIndent = parts[0]?.text === '<<-';
+  const lineBreak = file.text.indexOf('\n', opening ? opening.endIndex : node.startIndex);
+  const contentStart = lineBreak < 0 ? node.endIndex : Math.min(lineBreak + 1, node.endIndex);
+  let contentEnd = node.endIndex;
+  const closing = markers.length > 1 ? markers[markers.length - 1] : undefined;
+  if (closing) contentEnd = file.lines.lineStart(file.lines.positionAt(closing.startIndex).line);
+  contentEnd = Math.max(contentStart, contentEnd);
+  const heredoc: HeredocInfo = {
+    marker: opening ? opening.text : '',
+    stripIndent,
+    contentStart,
+    contentEnd,
+  };
+  const content = { start: contentStart, end: contentEnd };
+  const mode = stripIndent ? 'flush-heredoc' : 'heredoc';
+  const templateParts = buildTemplateParts(node, content, file, mode);
+  return { kind: 'template', parts: templateParts, heredoc, span: spanOf(node), file };
+}
+
+type TemplateMode = 'quoted' | 'heredoc' | 'flush-heredoc';
+
+/**
+ * Splits the template text in `content` into literal parts and `${...}` / `%{...}` sequences.
+ * Literal text is taken from the host text between sequences, because tree-sitter leaves
+ * whitespace out of its literal nodes. Each `%{...}` marker of an `if` or `for` directive is its
+ * own part, so the literal text between `%{ if }` and `%{ endif }` stays visible.
+ */
+function buildTemplateParts(
+  node: Node,
+  content: Span,
+  file: SourceFile,
+  mode: TemplateMode,
+): TemplatePart[] {
+  const sequences: TemplatePart[] = [];
+  collectSequences(node, file, sequences);
+  sequences.sort((a, b) => a.span.start - b.span.start);
+  const skipped = mode === 'flush-heredoc' ? indentationToStrip(file.text, content, sequences) : [];
+  const parts: TemplatePart[] = [];
+  let cursor = content.start;
+  for (const sequence of sequences) {
+    if (sequence.span.start < cursor || sequence.span.end > content.end) continue;
+    pushLiteral(parts, file, { start: cursor, end: sequence.span.start }, mode, skipped);
+    parts.push(sequence);
+    cursor = sequence.span.end;
+  }
+  pushLiteral(parts, file, { start: cursor, end: content.end }, mode, skipped);
+  return parts;
+}
+
+function collectSequences(node: Node, file: SourceFile, out: TemplatePart[]): void {
+  for (const child of children(node)) {
+    if (child.type === 'template_interpolation') {
+      const inner = children(child).find((part) => part.type === 'expression');
+      const expr = inner ? convertExpression(inner, file) : undefined;
+      out.push({ kind: 'interpolation', expr, span: spanOf(child) });
+    } else if (children(child)[0]?.type === 'template_directive_start') {
+      out.push({ kind: 'directive', span: spanOf(child) });
+      collectSequences(child, file, out);
+    } else if (child.childCount > 0) {
+      collectSequences(child, file, out);
+    }
+  }
+}
+
+function pushLiteral(
+  parts: TemplatePart[],
+  file: SourceFile,
+  span: Span,
+  mode: TemplateMode,
+  skipped: Span[],
+): void {
+  if (span.end <= span.start) return;
+  const builder = new SourceMapBuilder(file.path);
+  decodeLiteral(file.text, span, mode === 'quoted', skipped, builder);
+  const { text, map } = builder.build(span.start, span.end);
+  parts.push({ kind: 'literal', text, map, span });
+}
+
+const simpleEscapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+
+/**
+ * Appends the decoded value of literal template text to `builder`. `$${` and `%%{` become `${`
+ * and `%{` in every template; backslash escapes are decoded only in quoted strings, because
+ * heredocs keep backslashes as they are.
+ */
+export function decodeLiteral(
+  text: string,
+  span: Span,
+  escapes: boolean,
+  skipped: Span[],
+  builder: SourceMapBuilder,
+): void {
+  let skipIndex = 0;
+  let i = span.start;
+  while (i < span.end) {
+    while (skipIndex < skipped.length && skipped[skipIndex].end <= i) skipIndex++;
+    const skip = skipped[skipIndex];
+    if (skip && skip.start <= i) {
+      i = skip.end;
+      continue;
+    }
+    const char = text[i];
+    if (escapes && char === '\\' && i + 1 < span.end) {
+      i += appendEscape(text, i, span.end, builder);
+    } else if ((char === '$' || char === '%') && text[i + 1] === char && text[i + 2] === '{') {
+      builder.appendVerbatim(`${char}{`, i + 1);
+      i += 3;
+    } else {
+      builder.appendVerbatim(char, i);
+      i += 1;
+    }
+  }
+}
+
+/** Appends one backslash escape and returns how many host characters it used. */
+function appendEscape(text: string, at: number, end: number, builder: SourceMapBuilder): number {
+  const letter = text[at + 1];
+  if (simpleEscapes[letter] !== undefined) {
+    builder.appendSynthetic(simpleEscapes[letter]);
+    return 2;
+  }
+  let digits = 0;
+  if (letter === 'u') digits = 4;
+  else if (letter === 'U') digits = 8;
+  const hex = text.slice(at + 2, at + 2 + digits);
+  if (digits > 0 && at + 2 + digits <= end && /^[0-9a-fA-F]+$/.test(hex)) {
+    const codePoint = parseInt(hex, 16);
+    builder.appendSynthetic(codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '\ufffd');
+    return 2 + digits;
+  }
+  // An unknown escape is invalid in HCL; keep it as written so no character is lost.
+  builder.appendVerbatim(text.slice(at, at + 2), at);
+  return 2;
+}
+
+/**
+ * Finds the leading whitespace that `<<-` removes: the smallest indentation over the content
+ * lines, where lines holding only whitespace do not count and a line that starts with a
+ * template sequence counts as indentation zero. Returns one range per line to leave out.
+ */
+function indentationToStrip(text: string, content: Span, sequences: TemplatePart[]): Span[] {
+  const lines: Array<{ start: number; indent: number; blank: boolean }> = [];
+  let lineStart = content.start;
+  while (lineStart < content.end) {
+    let i = lineStart;
+    while (i < content.end && (text[i] === ' ' || text[i] === '\t')) i++;
+    const blank = i >= content.end || text[i] === '\n' || text[i] === '\r';
+    const insideSequence = sequences.some((s) => s.span.start < lineStart && lineStart < s.span.end);
+    if (!insideSequence) lines.push({ start: lineStart, indent: i - lineStart, blank });
+    const lineBreak = text.indexOf('\n', lineStart);
+    lineStart = lineBreak < 0 || lineBreak >= content.end ? content.end : lineBreak + 1;
+  }
+  const counted = lines.filter((line) => !line.blank).map((line) => line.indent);
+  const strip = counted.length > 0 ? Math.min(...counted) : 0;
+  if (strip === 0) return [];
+  return lines.map((line) => ({ start: line.start, end: line.start + Math.min(strip, line.indent) }));
+}
+
+/**
+ * Parses a standalone template string, such as the decoded value of a `.tf.json` string, into
+ * template parts. Spans and maps of the result are offsets into `source`, where 0 is its first
+ * character. The expressions belong to a temporary file named `path`, so callers remap them.
+ */
+export function parseTemplateString(source: string, path: string, parser: Parser): TemplatePart[] {
+  let marker = 'MGTEMPLATE';
+  while (source.includes(marker)) marker += '_';
+  const prefix = `x = <<${marker}\n`;
+  const wrapped = `${prefix}${source}\n${marker}\n`;
+  const parsed = parseHcl(path, wrapped, parser);
+  const attribute = parsed.attributes[0];
+  const expr = attribute?.expr;
+  if (!expr || expr.kind !== 'template' || !expr.heredoc) return [];
+  const content = { start: prefix.length, end: prefix.length + source.length };
+  const shift = (offset: number): number => Math.max(0, offset - prefix.length);
+  return expr.parts
+    .filter((part) => part.span.start < content.end)
+    .map((part) => clipPart(part, content.end, parsed.file))
+    .map((part) => shiftPart(part, shift, parsed.file));
+}
+
+function clipPart(part: TemplatePart, end: number, file: SourceFile): TemplatePart {
+  if (part.kind !== 'literal' || part.span.end <= end) return part;
+  const builder = new SourceMapBuilder(file.path);
+  decodeLiteral(file.text, { start: part.span.start, end }, false, [], builder);
+  const { text, map } = builder.build(part.span.start, end);
+  return { kind: 'literal', text, map, span: { start: part.span.start, end } };
+}
+
+function shiftPart(
+  part: TemplatePart,
+  shift: (offset: number) => number,
+  file: SourceFile,
+): TemplatePart {
+  const span = { start: shift(part.span.start), end: shift(part.span.end) };
+  if (part.kind === 'directive') return { kind: 'directive', span };
+  if (part.kind === 'interpolation') {
+    const expr = part.expr ? remapExpression(part.expr, shift, file) : undefined;
+    return { kind: 'interpolation', expr, span };
+  }
+  return { kind: 'literal', text: part.text, map: remapMap(part.text, part.map, shift), span };
+}
+
+/**
+ * Rebuilds a literal's source map after its host offsets move. `translate` returns the new host
+ * offset of an old one, or undefined when the character has no verbatim source there.
+ */
+export function remapMap(
+  text: string,
+  map: SourceMap,
+  translate: (offset: number) => number | undefined,
+  path = map.file,
+  fallback?: Span,
+): SourceMap {
+  const builder = new SourceMapBuilder(path);
+  let segmentIndex = 0;
+  for (let i = 0; i < text.length; i++) {
+    let segment = map.segments[segmentIndex];
+    while (segment && segment.textStart + segment.length <= i) segment = map.segments[++segmentIndex];
+    const covered = segment !== undefined && segment.textStart <= i;
+    const host = covered ? translate(segment.hostStart + i - segment.textStart) : undefined;
+    if (host === undefined) builder.appendSynthetic(text[i]);
+    else builder.appendVerbatim(text[i], host);
+  }
+  const start = translate(map.fallbackStart) ?? fallback?.start ?? 0;
+  const end = translate(map.fallbackEnd) ?? fallback?.end ?? start;
+  return builder.build(start, Math.max(start, end)).map;
+}
+
+/** Copies an expression with every offset moved by `translate` and every node put in `file`. */
+export function remapExpression(
+  expr: Expression,
+  translate: (offset: number) => number,
+  file: SourceFile,
+): Expression {
+  const span = { start: translate(expr.span.start), end: translate(expr.span.end) };
+  const move = (inner: Expression): Expression => remapExpression(inner, translate, file);
+  switch (expr.kind) {
+    case 'template': {
+      const parts = expr.parts.map((part) => shiftPart(part, translate, file));
+      return { kind: 'template', parts, span, file };
+    }
+    case 'call':
+      return { ...expr, args: expr.args.map(move), span, file };
+    case 'conditional':
+      return {
+        ...expr,
+        condition: move(expr.condition),
+        whenTrue: move(expr.whenTrue),
+        whenFalse: move(expr.whenFalse),
+        span,
+        file,
+      };
+    case 'object': {
+      const entries = expr.entries.map((entry) => ({
+        key: entry.key,
+        keySpan: { start: translate(entry.keySpan.start), end: translate(entry.keySpan.end) },
+        value: move(entry.value),
+      }));
+      return { kind: 'object', entries, span, file };
+    }
+    case 'tuple':
+      return { kind: 'tuple', items: expr.items.map(move), span, file };
+    case 'other':
+      return { kind: 'other', span, file, children: expr.children?.map(move) };
+    default:
+      return { ...expr, span, file };
+  }
+}
