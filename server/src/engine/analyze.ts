@@ -1,6 +1,14 @@
-import type { Finding, Notice } from './types';
-import type { SourceProvider } from './source';
+import * as path from 'path';
+import { ignoreCommentFix } from './fixes/ignoreComment';
+import { ModuleAnalysis } from './moduleContext';
 import { getParsers, type Parsers } from './parsing/treeSitter';
+import { moduleRules } from './rules/registry';
+import type { SourceProvider } from './source';
+import { findSuppressions, isSuppressed, type Suppression } from './suppressions';
+import { loadModule } from './terraform/module';
+import type { Block, Module } from './terraform/model';
+import type { Finding, Notice } from './types';
+import { findModuleFolders, isTerraformFile } from './walk';
 
 /** What one analysis returns. */
 export interface AnalysisResult {
@@ -18,7 +26,25 @@ export class Engine {
 
   /** Analyses the Terraform module in folder `dir` (its `.tf`, `.tf.json` and tfvars files). */
   analyzeModule(dir: string, source: SourceProvider): AnalysisResult {
-    throw new Error('not implemented yet');
+    const { module, errors } = loadModule(dir, source, this.parsers);
+    const notices: Notice[] = errors.map((error) => ({ file: error.file, message: error.message }));
+    notices.push(...parseNotices(module));
+    const analysis = new ModuleAnalysis(module, source, this.parsers);
+    const findings: Finding[] = [];
+    for (const rule of moduleRules) {
+      try {
+        findings.push(...rule.check(analysis));
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        notices.push({ file: dir, message: `rule ${rule.meta.id} failed on module ${dir}: ${reason}` });
+      }
+    }
+    return {
+      findings: applySuppressions(findings, module, analysis),
+      notices,
+      analyzedFiles: module.files.map((file) => file.path),
+      dependencies: [...new Set([...module.readFiles, ...analysis.readFiles])],
+    };
   }
 
   /**
@@ -26,10 +52,87 @@ export class Engine {
    * `node_modules` and `.terraform`. Symbolic-link loops end the walk.
    */
   scan(paths: string[], source: SourceProvider): AnalysisResult {
-    throw new Error('not implemented yet');
+    const folders = new Set<string>();
+    for (const entry of paths) {
+      const absolute = path.resolve(entry);
+      if (isTerraformFile(absolute)) folders.add(path.dirname(absolute));
+      else for (const folder of findModuleFolders(absolute, source)) folders.add(folder);
+    }
+    const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
+    for (const folder of [...folders].sort()) {
+      const part = this.analyzeModule(folder, source);
+      result.findings.push(...part.findings);
+      result.notices.push(...part.notices);
+      result.analyzedFiles.push(...part.analyzedFiles);
+      result.dependencies.push(...part.dependencies);
+    }
+    return result;
   }
 }
 
+/** Loads the parsers and returns an engine. */
 export async function createEngine(): Promise<Engine> {
   return new Engine(await getParsers());
+}
+
+function parseNotices(module: Module): Notice[] {
+  const notices: Notice[] = [];
+  for (const file of module.files) {
+    const first = file.parseErrors[0];
+    if (!first) continue;
+    const range = file.lines.range(first.start, first.end);
+    notices.push({
+      file: file.path,
+      range,
+      message:
+        `${path.basename(file.path)} was analysed only in part: parsing failed at line ` +
+        `${range.start.line + 1}, column ${range.start.character + 1} (${first.message}).`,
+    });
+  }
+  return notices;
+}
+
+/** Drops suppressed findings and adds the "ignore with a comment" fix to the rest. */
+function applySuppressions(findings: Finding[], module: Module, analysis: ModuleAnalysis): Finding[] {
+  const byFile = new Map<string, Suppression[]>();
+  const kept: Finding[] = [];
+  for (const finding of findings) {
+    const file = finding.location.file;
+    const lines = analysis.lines(file);
+    if (!lines) {
+      kept.push(finding);
+      continue;
+    }
+    if (!byFile.has(file)) byFile.set(file, findSuppressions(lines));
+    const extent = (line: number) => statementEndLine(module, file, line);
+    if (isSuppressed(byFile.get(file)!, lines, finding.ruleId, finding.location.range.start.line, extent)) continue;
+    const syntax = module.files.find((candidate) => candidate.path === file)?.syntax ?? 'bash';
+    const ignore = ignoreCommentFix(finding.ruleId, finding.location, lines, syntax);
+    kept.push(ignore ? { ...finding, fixes: [...finding.fixes, ignore] } : finding);
+  }
+  return kept;
+}
+
+/** Returns the last line of the block or attribute that starts on `line`, or `line` itself. */
+function statementEndLine(module: Module, file: string, line: number): number {
+  const blocks: Block[] = [...module.resources.values(), ...module.dataSources.values(), ...module.variables.values()];
+  for (const block of blocks) {
+    if (block.file.path !== file) continue;
+    const end = statementEndInBlock(block, line);
+    if (end !== undefined) return end;
+  }
+  return line;
+}
+
+function statementEndInBlock(block: Block, line: number): number | undefined {
+  const lines = block.file.lines;
+  if (lines.positionAt(block.span.start).line === line) return lines.positionAt(block.span.end).line;
+  for (const attribute of block.attributes.values()) {
+    if (lines.positionAt(attribute.span.start).line === line) return lines.positionAt(attribute.span.end).line;
+  }
+  for (const nested of block.blocks) {
+    const end = statementEndInBlock(nested, line);
+    if (end !== undefined) return end;
+  }
+  return undefined;
 }

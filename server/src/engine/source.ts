@@ -16,6 +16,8 @@ export interface SourceProvider {
   /** Returns the entries of a folder, or an empty list when it cannot be read. */
   listDirectory(path: string): DirectoryEntry[];
   exists(path: string): boolean;
+  /** Returns the path with symbolic links resolved, or undefined when it does not exist. */
+  realPath(path: string): string | undefined;
 }
 
 /** Files larger than this are skipped with a notice instead of being read. */
@@ -37,11 +39,13 @@ export class DiskSourceProvider implements SourceProvider {
 
   listDirectory(path: string): DirectoryEntry[] {
     try {
-      return fs.readdirSync(path, { withFileTypes: true }).map((entry) => ({
-        name: entry.name,
-        isFile: entry.isFile(),
-        isDirectory: entry.isDirectory(),
-      }));
+      return fs.readdirSync(path, { withFileTypes: true }).map((entry) => {
+        if (!entry.isSymbolicLink()) {
+          return { name: entry.name, isFile: entry.isFile(), isDirectory: entry.isDirectory() };
+        }
+        const target = statOrUndefined(`${path}/${entry.name}`);
+        return { name: entry.name, isFile: !!target?.isFile(), isDirectory: !!target?.isDirectory() };
+      });
     } catch {
       return [];
     }
@@ -49,6 +53,22 @@ export class DiskSourceProvider implements SourceProvider {
 
   exists(path: string): boolean {
     return fs.existsSync(path);
+  }
+
+  realPath(path: string): string | undefined {
+    try {
+      return fs.realpathSync(path);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function statOrUndefined(path: string): fs.Stats | undefined {
+  try {
+    return fs.statSync(path);
+  } catch {
+    return undefined;
   }
 }
 
@@ -69,5 +89,9 @@ export class OverlaySourceProvider implements SourceProvider {
 
   exists(path: string): boolean {
     return this.overlay(path) !== undefined || this.base.exists(path);
+  }
+
+  realPath(path: string): string | undefined {
+    return this.base.realPath(path);
   }
 }

@@ -2,6 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import type { Severity } from '../types';
+import { agencyBroadRole } from './agency-broad-role';
+import { agencyWildcardPolicy } from './agency-wildcard-policy';
+import { ecsMetadataUnrestricted } from './ecs-metadata-unrestricted';
+import type { ModuleRule } from './rule';
 
 /** What surfaces need to know about a rule: SARIF rule entries, documentation links. */
 export interface RuleMeta {
@@ -11,17 +15,10 @@ export interface RuleMeta {
   defaultSeverity: Severity;
 }
 
-export const rules: RuleMeta[] = [
-  {
-    id: 'ecs-metadata-unrestricted',
-    title: 'Server metadata is open to every process on the server',
-    summary:
-      'A Huawei Cloud server is created with instance metadata open to every user on it, and ' +
-      'nothing in the configuration restricts it: no guest firewall rule in its boot script and no ' +
-      'call that changes its metadata options.',
-    defaultSeverity: 'warning',
-  },
-];
+/** Every rule over Terraform modules, in the order their findings are reported. */
+export const moduleRules: ModuleRule[] = [ecsMetadataUnrestricted, agencyBroadRole, agencyWildcardPolicy];
+
+export const rules: RuleMeta[] = moduleRules.map((rule) => rule.meta);
 
 /**
  * Finds the folder of rule documentation shipped with the package: `docs/rules` at the package

@@ -7,7 +7,7 @@ export interface HostSpan {
   end: number;
 }
 
-export type ScriptLanguage = 'bash' | 'powershell';
+export type ScriptLanguage = 'bash' | 'powershell' | 'cmd';
 
 export type FirewallForm =
   | 'iptables'
@@ -47,6 +47,17 @@ export interface FirewallRule {
   /** True when the rule is saved, written to a rules file, or added with `--permanent`. */
   persistentByItself: boolean;
   span: HostSpan;
+  /**
+   * For the two-rule form (ACCEPT for root, then REJECT or DROP for everyone), the span of the
+   * other rule of the pair. Both rules of a pair are effective and do not block root.
+   */
+  pairedWith?: HostSpan;
+  /**
+   * Parts of the rule whose value is a variable or a template placeholder (`chain`, `table`,
+   * `protocol`, `target`, `owner`). A rule with unknown parts is not effective, and its
+   * `reasons` may be empty.
+   */
+  unknownValues?: string[];
 }
 
 /** A command that saves the running rules (`iptables-save > file`, `netfilter-persistent save`). */
@@ -87,4 +98,9 @@ export interface ScriptFacts {
 export interface ScriptSource {
   text: string;
   map: SourceMap;
+  /**
+   * Offsets in `text` of template sequences kept as same-length placeholders. Without it, the
+   * analysers treat every run of four or more identical non-space characters as a placeholder.
+   */
+  placeholders?: Array<{ start: number; end: number }>;
 }

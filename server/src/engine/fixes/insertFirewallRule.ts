@@ -1,0 +1,215 @@
+import type { BootAssessment } from '../rules/ecs-metadata-unrestricted';
+import type { ModuleContext } from '../rules/rule';
+import type { NewBootScript, ServerKind } from '../rules/servers';
+import type { TextPiece } from '../terraform/evaluate';
+import { getAttribute, resourceReferences } from '../terraform/lookup';
+import type { Block, Expression } from '../terraform/model';
+import type { LineIndex } from '../text';
+import type { FileEdit, Fix } from '../types';
+import {
+  escapeHclQuoted,
+  escapeJsonString,
+  escapeTemplateSequences,
+  ruleLines,
+  scriptHeader,
+  type GuestOs,
+} from './firewallSnippet';
+
+const windowsHeader = /^(#ps1|#ps1_sysnative|rem cmd|<powershell>)/i;
+
+/** Decides the guest OS from the boot script's first line, then from the image name. */
+export function guestOs(context: ModuleContext, block: Block, boot: BootAssessment): GuestOs {
+  for (const alternative of boot.openAlternatives) {
+    for (const piece of alternative) {
+      if (piece.kind === 'text' && windowsHeader.test(piece.text.trimStart())) return 'windows';
+    }
+  }
+  const imageName = getAttribute(block, 'image_name');
+  if (imageName && mentionsWindows(context, imageName.expr)) return 'windows';
+  const imageId = getAttribute(block, 'image_id');
+  if (!imageId) return 'linux';
+  for (const reference of resourceReferences(imageId.expr)) {
+    const image = context.module.dataSources.get(reference.replace(/^data\./, ''));
+    if (!image) continue;
+    for (const attribute of ['name', 'os', 'name_regex']) {
+      const value = image.attributes.get(attribute);
+      if (value && mentionsWindows(context, value.expr)) return 'windows';
+    }
+  }
+  return 'linux';
+}
+
+function mentionsWindows(context: ModuleContext, expr: Expression): boolean {
+  return context
+    .evaluate(expr)
+    .some((alternative) => alternative.some((piece) => piece.kind === 'text' && /windows/i.test(piece.text)));
+}
+
+/**
+ * Builds the preferred quick fix for an open server: the firewall rule inserted into each boot
+ * script that leaves metadata open, or a new boot script when the server has none. Returns no
+ * fix when some open boot script cannot be edited safely (a computed value, cloud-config).
+ */
+export function buildFirewallFixes(
+  context: ModuleContext,
+  block: Block,
+  kind: ServerKind,
+  boot: BootAssessment,
+  os: GuestOs,
+): Fix[] {
+  const edits: FileEdit[] = [];
+  if (boot.attributes.length === 0) {
+    const edit = kind.newBootScript && newBootScriptEdit(context, block, kind.newBootScript, os);
+    if (!edit) return [];
+    edits.push(edit);
+  } else {
+    const seen = new Set<string>();
+    for (const alternative of boot.openAlternatives) {
+      const piece = alternative.find((candidate): candidate is TextPiece => candidate.kind === 'text');
+      const edit = piece && insertIntoScriptEdit(context, piece, os);
+      if (!edit) return [];
+      const key = `${edit.file}:${edit.edits[0].range.start.line}:${edit.edits[0].range.start.character}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      edits.push(edit);
+    }
+  }
+  if (edits.length === 0) return [];
+  return [{ title: fixTitle(block, os), isPreferred: true, edits: mergeByFile(edits) }];
+}
+
+function fixTitle(block: Block, os: GuestOs): string {
+  const who = os === 'windows' ? 'Administrator' : 'root';
+  const effect =
+    block.labels[0] === 'huaweicloud_as_configuration'
+      ? 'the next apply replaces the scaling configuration; running instances keep the old script'
+      : 'the next apply changes user data and may replace the server; boot scripts run once, so running servers are not changed';
+  return `Add a guest firewall rule that limits metadata to ${who} (${effect})`;
+}
+
+function mergeByFile(edits: FileEdit[]): FileEdit[] {
+  const byFile = new Map<string, FileEdit>();
+  for (const edit of edits) {
+    const existing = byFile.get(edit.file);
+    if (existing) existing.edits.push(...edit.edits);
+    else byFile.set(edit.file, { file: edit.file, edits: [...edit.edits] });
+  }
+  return [...byFile.values()];
+}
+
+/** Inserts the rule after the first line (the shebang or `#ps1`) of a boot script text. */
+function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: GuestOs): FileEdit | undefined {
+  const header = /^(#!.*|#ps1.*|#ps1_sysnative.*)$/m.exec(piece.text);
+  if (!header || header.index !== 0) return undefined;
+  const headerEnd = header[0].replace(/\r$/, '').length;
+  const lines = ruleLines(os);
+  const origin = piece.origin;
+  if (origin.kind === 'decoded') return reencodeEdit(context, piece, headerEnd, lines);
+  const hostFile = piece.map.file;
+  const hostLines = context.lines(hostFile);
+  if (!hostLines || !piece.map.isVerbatim) return undefined;
+  const hostOffset = piece.map.toHost(headerEnd);
+  const position = hostLines.positionAt(hostOffset);
+  let newText: string;
+  if (origin.kind === 'hcl-quoted') {
+    newText = escapeHclQuoted(lines.map((line) => `\n${line}`).join(''));
+  } else if (origin.kind === 'json-string') {
+    newText = escapeJsonString(lines.map((line) => `\n${line}`).join(''));
+  } else {
+    const lineText = hostLines.text.slice(hostLines.lineStart(position.line), hostOffset);
+    const indent = /^\s*/.exec(lineText)![0];
+    const eol = hostLines.eol;
+    const body = lines.map((line) => `${eol}${indent}${line}`).join('');
+    const templated = origin.kind === 'hcl-heredoc' || (origin.kind === 'file' && origin.viaTemplatefile);
+    newText = templated ? escapeTemplateSequences(body) : body;
+  }
+  return { file: hostFile, edits: [{ range: { start: position, end: position }, newText }] };
+}
+
+/** Replaces a base64 literal with the encoding of the script plus the rule. */
+function reencodeEdit(context: ModuleContext, piece: TextPiece, headerEnd: number, lines: readonly string[]): FileEdit | undefined {
+  const expr = piece.expr;
+  if (expr.kind !== 'template') return undefined;
+  const eol = /\r\n|\r|\n/.exec(piece.text)?.[0] ?? '\n';
+  const script = piece.text.slice(0, headerEnd) + lines.map((line) => `${eol}${line}`).join('') + piece.text.slice(headerEnd);
+  const encoded = Buffer.from(script, 'utf8').toString('base64');
+  const range = context.location(expr.file.path, expr.span.start, expr.span.end).range;
+  return { file: expr.file.path, edits: [{ range, newText: `"${encoded}"` }] };
+}
+
+/** Adds a boot script attribute holding only the rule, as a heredoc (or a JSON string). */
+function newBootScriptEdit(context: ModuleContext, block: Block, target: NewBootScript, os: GuestOs): FileEdit | undefined {
+  const script = [scriptHeader(os), ...ruleLines(os)];
+  if (block.file.syntax === 'json') return newJsonBootScriptEdit(context, block, target, script);
+
+  const lines = block.file.lines;
+  const host = findNestedBlock(block, target.blockPath);
+  const eol = lines.eol;
+  const blockIndent = indentOfLine(lines.text, lines.positionAt(block.span.start).line, lines);
+  const container = host ?? block;
+  const containerIndent = host ? indentOfLine(lines.text, lines.positionAt(host.span.start).line, lines) : blockIndent;
+  const indent = host || target.blockPath.length === 0 ? `${containerIndent}  ` : `${blockIndent}    `;
+  const body = script.map((line) => `${eol}${indent}  ${escapeTemplateSequences(line)}`).join('');
+  const name = alignedName(container, target.attribute, !!host || target.blockPath.length === 0);
+  const opening = target.base64 ? `${name} = base64encode(<<-EOT` : `${name} = <<-EOT`;
+  let attributeText = `${indent}${opening}${body}${eol}${indent}EOT`;
+  if (target.base64) attributeText += `${eol}${indent})`;
+  if (!host && target.blockPath.length > 0) {
+    const nestedIndent = `${blockIndent}  `;
+    attributeText = `${nestedIndent}${target.blockPath[0]} {${eol}${attributeText}${eol}${nestedIndent}}`;
+  }
+  const offset = insertionOffset(container);
+  const position = lines.positionAt(offset);
+  return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: `${eol}${attributeText}` }] };
+}
+
+/**
+ * Pads a new attribute's name so its `=` lines up with the attribute above it, as
+ * `terraform fmt` aligns consecutive attributes.
+ */
+function alignedName(container: Block, name: string, sameBlock: boolean): string {
+  const attributes = [...container.attributes.values()];
+  if (!sameBlock || attributes.length === 0) return name;
+  const last = attributes.reduce((a, b) => (a.span.end > b.span.end ? a : b));
+  const lines = container.file.lines;
+  const nameStart = lines.positionAt(last.nameSpan.start);
+  const lineText = lines.text.slice(lines.lineStart(nameStart.line), lines.lineEnd(nameStart.line));
+  const equals = lineText.indexOf('=', nameStart.character + last.name.length);
+  if (equals < 0 || lines.positionAt(last.span.end).line !== nameStart.line) return name;
+  return name.padEnd(equals - nameStart.character - 1);
+}
+
+/** The end of the line of the container's last attribute, or of its opening brace line. */
+function insertionOffset(container: Block): number {
+  const lines = container.file.lines;
+  let last = container.openBrace;
+  for (const attribute of container.attributes.values()) last = Math.max(last, attribute.span.end);
+  return lines.lineEnd(lines.positionAt(last).line);
+}
+
+function findNestedBlock(block: Block, path: string[]): Block | undefined {
+  let current: Block | undefined = block;
+  for (const type of path) current = current?.blocks.find((nested) => nested.type === type);
+  return path.length === 0 ? undefined : current;
+}
+
+function indentOfLine(text: string, line: number, lines: LineIndex): string {
+  const start = lines.lineStart(line);
+  return /^[ \t]*/.exec(text.slice(start, lines.lineEnd(line)))![0];
+}
+
+function newJsonBootScriptEdit(context: ModuleContext, block: Block, target: NewBootScript, script: string[]): FileEdit | undefined {
+  if (target.blockPath.length > 0 || target.base64) return undefined;
+  const lines = block.file.lines;
+  const attributes = [...block.attributes.values()];
+  const value = escapeJsonString(script.join('\n') + '\n');
+  const property = `"${target.attribute}": "${value}"`;
+  if (attributes.length === 0) {
+    const position = lines.positionAt(block.openBrace + 1);
+    return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: property }] };
+  }
+  const last = attributes.reduce((a, b) => (a.span.end > b.span.end ? a : b));
+  const lineIndent = indentOfLine(lines.text, lines.positionAt(last.span.start).line, lines);
+  const position = lines.positionAt(last.span.end);
+  return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: `,${lines.eol}${lineIndent}${property}` }] };
+}

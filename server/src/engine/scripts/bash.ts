@@ -1,0 +1,229 @@
+import type { Node, Parser } from 'web-tree-sitter';
+import type { ScriptFacts, ScriptSource } from './facts';
+import { BashWords, outputFiles, stripWrappers, teeFiles } from './bashWords';
+import { curlOptionsCall, displayValue, hcloudOptionsCall, isTokenHeader, isTokenUrl, metadataUrl, parseHttpCall } from './http';
+import { parseFirewallCmdArgs, parseIptablesArgs, parseUfwArgs, scanIptablesSaveText } from './netfilter';
+import { collectNftChains, type NftChains, parseNftCommand, scanNftText, splitNftStatements } from './nft';
+import { evaluateDrafts, type RuleDraft } from './rules';
+import { collectParseErrors, descendants } from './syntax';
+import { type Arg, baseName, emptyFacts, hostSpan, maskPlaceholders } from './values';
+
+/** Files that iptables-persistent (Debian) and iptables-services (RHEL) load at boot. */
+const rulesFiles = new Set(['/etc/iptables/rules.v4', '/etc/iptables/rules.v6', '/etc/sysconfig/iptables', '/etc/sysconfig/ip6tables']);
+
+/** Files that nftables.service loads at boot. */
+const nftConfigFiles = new Set(['/etc/nftables.conf', '/etc/sysconfig/nftables.conf']);
+
+const iptablesForms: Record<string, 'iptables' | 'ip6tables'> = {
+  iptables: 'iptables', 'iptables-legacy': 'iptables', 'iptables-nft': 'iptables',
+  ip6tables: 'ip6tables', 'ip6tables-legacy': 'ip6tables', 'ip6tables-nft': 'ip6tables',
+};
+
+/** State of one bash analysis: the source, word reader, and what was found so far. */
+interface BashRun {
+  source: ScriptSource;
+  parser: Parser;
+  masked: string;
+  words: BashWords;
+  chains: NftChains;
+  drafts: RuleDraft[];
+  facts: ScriptFacts;
+}
+
+/** A command with wrappers (`sudo`, `env`) removed: `args` follow the command name. */
+interface BashCommand {
+  node: Node;
+  name: string;
+  nameArg: Arg;
+  args: Arg[];
+}
+
+/**
+ * Analyses a bash script: firewall rules aimed at the metadata address (iptables, nft, ufw,
+ * firewalld direct rules, rules files), saves of the running rules, requests to the metadata
+ * service and calls that change a server's metadata options.
+ */
+export function analyzeBash(source: ScriptSource, parser: Parser): ScriptFacts {
+  const tree = parser.parse(source.text);
+  if (!tree) throw new Error('The bash parser returned no tree.');
+  const masked = maskPlaceholders(source.text, source.placeholders);
+  const run: BashRun = {
+    source, parser, masked, words: new BashWords(masked, tree.rootNode),
+    chains: collectNftChains(masked), drafts: [], facts: emptyFacts('bash'),
+  };
+  run.facts.parseErrors = collectParseErrors(tree.rootNode, source);
+  for (const node of descendants(tree.rootNode, 'command')) analyzeCommand(run, node);
+  for (const node of descendants(tree.rootNode, 'heredoc_redirect')) analyzeHeredoc(run, node);
+  run.facts.firewallRules.push(...evaluateDrafts(source, run.drafts.sort((a, b) => a.start - b.start)));
+  tree.delete();
+  return run.facts;
+}
+
+function toCommand(run: BashRun, node: Node): BashCommand | undefined {
+  const words = stripWrappers(run.words.words(node));
+  if (words.length === 0) return undefined;
+  return { node, name: baseName(words[0].value), nameArg: words[0], args: words.slice(1) };
+}
+
+function analyzeCommand(run: BashRun, node: Node): void {
+  const command = toCommand(run, node);
+  if (!command) return;
+  const { start } = command.nameArg;
+  const end = node.endIndex;
+  if (recordSave(run, command)) return;
+  const form = iptablesForms[command.name];
+  if (form) {
+    const context = { form, start, end, listKey: form, persistent: false };
+    pushDraft(run, parseIptablesArgs(command.args, context));
+  } else if (command.name === 'firewall-cmd') pushDraft(run, parseFirewallCmdArgs(command.args, start, end));
+  else if (command.name === 'ufw') pushDraft(run, parseUfwArgs(command.args, start, end));
+  else if (command.name === 'nft') analyzeNftCommand(run, command);
+  else if (command.name === 'curl' || command.name === 'wget') analyzeHttp(run, command);
+  else if (command.name === 'hcloud') analyzeHcloud(run, command);
+  else if (command.name === 'echo' || command.name === 'printf') analyzeEcho(run, command);
+  else if (/^(ba|da|z|k)?sh$/.test(command.name)) analyzeInlineScript(run, command);
+}
+
+function pushDraft(run: BashRun, draft: RuleDraft | undefined): void {
+  if (draft) run.drafts.push(draft);
+}
+
+function analyzeNftCommand(run: BashRun, command: BashCommand): void {
+  const values = command.args.map((arg) => arg.value).filter((value) => value !== '--');
+  const base = { start: command.nameArg.start, end: command.node.endIndex, persistent: false, listPrefix: 'nft' };
+  for (const statement of splitNftStatements(values.join(' '))) {
+    pushDraft(run, parseNftCommand(statement, base, run.chains));
+  }
+}
+
+function analyzeHttp(run: BashRun, command: BashCommand): void {
+  const call = parseHttpCall(command.args);
+  const span = hostSpan(run.source, command.nameArg.start, command.node.endIndex);
+  const options = curlOptionsCall(call);
+  if (options) run.facts.metadataOptionsCalls.push({ ...options, span });
+  const url = metadataUrl(call);
+  if (!url) return;
+  run.facts.metadataRequests.push({
+    tool: command.name,
+    hasTokenHeader: call.headers.some(isTokenHeader),
+    isTokenRequest: call.method?.toUpperCase() === 'PUT' && isTokenUrl(url.value),
+    url: displayValue(url),
+    span,
+  });
+}
+
+function analyzeHcloud(run: BashRun, command: BashCommand): void {
+  const options = hcloudOptionsCall(command.args);
+  if (!options) return;
+  const span = hostSpan(run.source, command.nameArg.start, command.node.endIndex);
+  run.facts.metadataOptionsCalls.push({ ...options, span });
+}
+
+/** Returns the statement a command heads (its pipeline or redirected statement), for save texts. */
+function enclosingStatement(node: Node): Node {
+  let statement = node;
+  while (statement.parent && ['pipeline', 'redirected_statement'].includes(statement.parent.type)) {
+    statement = statement.parent;
+  }
+  return statement;
+}
+
+function isSaveCommand(run: BashRun, command: BashCommand): boolean {
+  const { name, args, node } = command;
+  const first = args[0]?.value;
+  if (/^ip6?tables(-legacy|-nft)?-save$/.test(name)) {
+    return outputFiles(node, run.words).length > 0 || args.some((arg) => /^(-f|--file)(=|$)/.test(arg.value));
+  }
+  if (name === 'nft') return first === 'list' && args[1]?.value === 'ruleset' && outputFiles(node, run.words).length > 0;
+  if (['netfilter-persistent', 'iptables.init', 'iptables', 'ip6tables'].includes(name)) return first === 'save';
+  if (name === 'service') return /^(ip6?tables|netfilter-persistent)$/.test(first ?? '') && args[1]?.value === 'save';
+  return name === 'firewall-cmd' && args.some((arg) => arg.value === '--runtime-to-permanent');
+}
+
+/** Records a command that saves the running rules; returns true when it was one. */
+function recordSave(run: BashRun, command: BashCommand): boolean {
+  if (!isSaveCommand(run, command)) return false;
+  const statement = enclosingStatement(command.node);
+  const start = command.nameArg.start;
+  const text = run.source.text.slice(start, statement.endIndex).replace(/\s+/g, ' ').trim();
+  run.facts.saves.push({ command: text, span: hostSpan(run.source, start, statement.endIndex) });
+  return true;
+}
+
+/** Reads `echo` / `printf` writing iptables-save lines to a rules file. */
+function analyzeEcho(run: BashRun, command: BashCommand): void {
+  const files = outputFiles(command.node, run.words);
+  if (!files.some((file) => rulesFiles.has(file))) return;
+  for (const arg of command.args) {
+    if (/^-[neE]+$/.test(arg.value)) continue;
+    const quoted = /^['"]/.test(arg.raw) ? 1 : 0;
+    // A literal `\n` becomes a space and a line break, so offsets inside the argument stay put.
+    const text = arg.value.replace(/\\n/g, ' \n');
+    const options = { persistent: true, listKey: `file:${files[0]}` };
+    run.drafts.push(...scanIptablesSaveText(text, arg.start + quoted, options));
+  }
+}
+
+/** The commands that read a heredoc: the statement's body and any pipeline inside the redirect. */
+function heredocConsumers(run: BashRun, heredoc: Node): BashCommand[] {
+  const statement = heredoc.parent;
+  const body = statement?.type === 'redirected_statement' ? statement.childForFieldName('body') : null;
+  const nodes = [...(body?.type === 'command' ? [body] : []), ...descendants(heredoc, 'command')];
+  return nodes.map((node) => toCommand(run, node)).filter((command): command is BashCommand => command !== undefined);
+}
+
+function heredocFiles(run: BashRun, heredoc: Node, consumers: BashCommand[]): string[] {
+  const files = consumers.flatMap((command) => teeFiles([command.nameArg, ...command.args]));
+  const statement = heredoc.parent;
+  if (statement?.type === 'redirected_statement') {
+    const body = statement.childForFieldName('body');
+    if (body?.type === 'command') files.push(...outputFiles(body, run.words));
+  }
+  return files;
+}
+
+function readsStdinRules(command: BashCommand): boolean {
+  const values = command.args.map((arg) => arg.value);
+  const file = values[values.indexOf('-f') + 1];
+  return values.includes('-f') && (file === '-' || file === '/dev/stdin');
+}
+
+/** Reads rules from a heredoc written to a rules file or fed to `iptables-restore` / `nft -f -`. */
+function analyzeHeredoc(run: BashRun, heredoc: Node): void {
+  const body = heredoc.namedChildren.find((child) => child?.type === 'heredoc_body');
+  if (!body) return;
+  const text = run.masked.slice(body.startIndex, body.endIndex);
+  const consumers = heredocConsumers(run, heredoc);
+  const files = heredocFiles(run, heredoc, consumers);
+  const rulesFile = files.find((file) => rulesFiles.has(file));
+  if (rulesFile) {
+    run.drafts.push(...scanIptablesSaveText(text, body.startIndex, { persistent: true, listKey: `file:${rulesFile}` }));
+  } else if (consumers.some((command) => /^ip6?tables(-legacy|-nft)?-restore$/.test(command.name))) {
+    run.drafts.push(...scanIptablesSaveText(text, body.startIndex, { persistent: false, listKey: 'iptables' }));
+  }
+  const nftFile = files.find((file) => nftConfigFiles.has(file));
+  if (nftFile) {
+    run.drafts.push(...scanNftText(text, body.startIndex, { persistent: true, listPrefix: 'nft-file' }, run.chains));
+  } else if (consumers.some((command) => command.name === 'nft' && readsStdinRules(command))) {
+    run.drafts.push(...scanNftText(text, body.startIndex, { persistent: false, listPrefix: 'nft' }, run.chains));
+  }
+}
+
+/**
+ * Analyses `bash -c '...'` / `sh -c "..."` when the script argument is written verbatim (no
+ * expansions or escapes), so that its offsets map back through the outer script.
+ */
+function analyzeInlineScript(run: BashRun, command: BashCommand): void {
+  const flag = command.args.findIndex((arg) => arg.value === '-c');
+  const script = command.args[flag + 1];
+  if (flag < 0 || !script || !/^['"]/.test(script.raw) || script.raw.slice(1, -1) !== script.value) return;
+  const offset = script.start + 1;
+  const placeholders = run.source.placeholders
+    ?.map((range) => ({ start: range.start - offset, end: range.end - offset }))
+    .filter((range) => range.end > 0 && range.start < script.value.length);
+  const inner = analyzeBash({ text: script.value, map: run.source.map.slice(offset), placeholders }, run.parser);
+  run.facts.firewallRules.push(...inner.firewallRules);
+  run.facts.saves.push(...inner.saves);
+  run.facts.metadataOptionsCalls.push(...inner.metadataOptionsCalls);
+  run.facts.metadataRequests.push(...inner.metadataRequests);
+}

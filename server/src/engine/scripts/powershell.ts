@@ -1,0 +1,178 @@
+import type { Parser } from 'web-tree-sitter';
+import type { ScriptFacts, ScriptSource } from './facts';
+import { displayValue, hcloudOptionsCall, isTokenHeader, isTokenUrl, metadataUrl, parseHttpCall } from './http';
+import { protocolKind } from './netfilter';
+import { parseNetshArgs } from './netsh';
+import { namedValues, type PsCall, PsReader } from './psCommands';
+import { evaluateDrafts, type RuleDraft } from './rules';
+import { collectParseErrors, descendants } from './syntax';
+import { emptyFacts, findMetadataEntry, hostSpan, isKnown, maskPlaceholders, mentionsMetadataAddress, UNKNOWN } from './values';
+
+/** Parameters of New-NetFirewallRule (NetSecurity module). */
+const firewallParameters = [
+  'DisplayName', 'Name', 'Description', 'Group', 'Enabled', 'Profile', 'Platform', 'Direction',
+  'Action', 'EdgeTraversalPolicy', 'LooseSourceMapping', 'LocalOnlyMapping', 'Owner', 'LocalAddress',
+  'RemoteAddress', 'Protocol', 'LocalPort', 'RemotePort', 'IcmpType', 'DynamicTarget', 'Program',
+  'Package', 'Service', 'InterfaceAlias', 'InterfaceType', 'LocalUser', 'RemoteUser', 'RemoteMachine',
+  'Authentication', 'Encryption', 'OverrideBlockRules', 'PolicyStore', 'GPOSession', 'CimSession',
+  'ThrottleLimit', 'AsJob',
+];
+const firewallRead = ['Direction', 'Action', 'Protocol', 'RemoteAddress', 'LocalUser'];
+
+/** Parameters of Invoke-WebRequest and Invoke-RestMethod (PowerShell 5.1 and 7). */
+const webParameters = [
+  'Uri', 'Method', 'CustomMethod', 'Headers', 'Body', 'ContentType', 'UseBasicParsing', 'UseDefaultCredentials',
+  'Credential', 'Proxy', 'ProxyCredential', 'ProxyUseDefaultCredentials', 'OutFile', 'TimeoutSec',
+  'WebSession', 'SessionVariable', 'UserAgent', 'MaximumRedirection', 'Certificate',
+  'CertificateThumbprint', 'DisableKeepAlive', 'TransferEncoding', 'InFile', 'PassThru', 'NoProxy',
+  'SkipCertificateCheck', 'Authentication', 'Token', 'Form', 'Resume', 'SkipHeaderValidation',
+  'SkipHttpErrorCheck', 'StatusCodeVariable', 'ResponseHeadersVariable', 'HttpVersion',
+  'MaximumRetryCount', 'RetryIntervalSec', 'FollowRelLink', 'MaximumFollowRelLink',
+];
+const webRead = ['Uri', 'Method', 'CustomMethod', 'Headers', 'Body'];
+const webSwitches = new Set([
+  'usebasicparsing', 'usedefaultcredentials', 'disablekeepalive', 'passthru', 'noproxy',
+  'skipcertificatecheck', 'resume', 'skipheadervalidation', 'skiphttperrorcheck', 'followrellink',
+  'proxyusedefaultcredentials',
+]);
+const firewallSwitches = new Set(['asjob', 'whatif', 'confirm']);
+const webCommands = new Set(['invoke-restmethod', 'invoke-webrequest', 'irm', 'iwr', 'curl', 'wget']);
+
+interface PsRun {
+  source: ScriptSource;
+  reader: PsReader;
+  drafts: RuleDraft[];
+  facts: ScriptFacts;
+}
+
+/**
+ * Analyses a PowerShell script: New-NetFirewallRule and netsh rules aimed at the metadata
+ * address, web requests to the metadata service, and KooCLI metadata-options calls.
+ */
+export function analyzePowerShell(source: ScriptSource, parser: Parser): ScriptFacts {
+  const tree = parser.parse(source.text);
+  if (!tree) throw new Error('The PowerShell parser returned no tree.');
+  const masked = maskPlaceholders(source.text, source.placeholders);
+  const run: PsRun = { source, reader: new PsReader(masked, tree.rootNode), drafts: [], facts: emptyFacts('powershell') };
+  run.facts.parseErrors = collectParseErrors(tree.rootNode, source);
+  for (const node of descendants(tree.rootNode, 'command')) {
+    const name = node.childForFieldName('command_name')?.text.toLowerCase() ?? '';
+    const switches = webCommands.has(name) ? webSwitches : firewallSwitches;
+    const call = run.reader.call(node, switches);
+    if (call) analyzeCall(run, call);
+  }
+  run.facts.firewallRules = evaluateDrafts(source, run.drafts);
+  tree.delete();
+  return run.facts;
+}
+
+function analyzeCall(run: PsRun, call: PsCall): void {
+  const start = call.nameNode.startIndex;
+  const end = call.node.endIndex;
+  const name = call.name.replace(/\.exe$/, '');
+  if (name === 'new-netfirewallrule') pushDraft(run, firewallDraft(run, call));
+  else if (name === 'netsh') pushDraft(run, parseNetshArgs(call.elements, start, end));
+  else if (name === 'hcloud') {
+    const options = hcloudOptionsCall(call.elements);
+    if (options) run.facts.metadataOptionsCalls.push({ ...options, span: hostSpan(run.source, start, end) });
+  } else if (call.name === 'curl.exe' || call.name === 'wget.exe') nativeRequest(run, call);
+  else if (webCommands.has(call.name)) webRequest(run, call);
+}
+
+function pushDraft(run: PsRun, draft: RuleDraft | undefined): void {
+  if (draft) run.drafts.push(draft);
+}
+
+function firstValue(run: PsRun, call: PsCall, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return run.reader.list(text, call.node.startIndex)[0] ?? '';
+}
+
+function directionKind(value: string | undefined): RuleDraft['chain'] {
+  // New-NetFirewallRule creates inbound rules unless told otherwise.
+  if (value === undefined) return 'input';
+  if (!isKnown(value)) return 'unknown';
+  const kinds: Record<string, RuleDraft['chain']> = { outbound: 'output', out: 'output', inbound: 'input', in: 'input' };
+  return kinds[value.toLowerCase()] ?? 'other';
+}
+
+function actionKind(value: string | undefined): RuleDraft['target'] {
+  // New-NetFirewallRule creates Allow rules unless told otherwise.
+  if (value === undefined) return 'accept';
+  if (!isKnown(value)) return 'unknown';
+  const kinds: Record<string, RuleDraft['target']> = { block: 'block', allow: 'accept' };
+  return kinds[value.toLowerCase()] ?? 'other';
+}
+
+/**
+ * Reads New-NetFirewallRule. A `-LocalUser` value is taken as the documented SDDL that exempts
+ * Administrators; its content is not checked.
+ */
+function firewallDraft(run: PsRun, call: PsCall): RuleDraft | undefined {
+  const values = namedValues(run.reader, call, firewallParameters, firewallRead);
+  const remote = values.get('RemoteAddress');
+  const addresses = remote === undefined ? [] : run.reader.list(remote, call.node.startIndex);
+  const address = addresses.map(findMetadataEntry).find((entry) => entry !== undefined);
+  if (!address) return undefined;
+
+  const protocol = firstValue(run, call, values.get('Protocol'));
+  return {
+    form: 'new-netfirewallrule', op: 'append', table: 'filter',
+    chain: directionKind(firstValue(run, call, values.get('Direction'))),
+    protocol: protocol === undefined ? 'all' : protocolKind(protocol),
+    owner: values.has('LocalUser') ? 'not-root' : 'none',
+    target: actionKind(firstValue(run, call, values.get('Action'))),
+    // Rules go to the persistent store unless -PolicyStore names another one.
+    address, persistent: true, start: call.nameNode.startIndex, end: call.node.endIndex, listKey: 'windows',
+  };
+}
+
+/** Returns the text of a `-Headers` value, following a variable to the hashtable assigned to it. */
+function headersText(run: PsRun, call: PsCall, value: string): string {
+  const variable = /^\s*\$(\w+)\s*$/.exec(value)?.[1];
+  if (!variable) return value;
+  const node = run.reader.assignedNode(variable, call.node.startIndex);
+  const assigned = node ? run.reader.text(node.startIndex, node.endIndex) : '';
+  // Entries added later (`$h.Add('X-Metadata-Token', $t)`, `$h['X-Metadata-Token'] = $t`) count too.
+  const added = new RegExp(`\\$${variable}\\s*(\\.Add\\s*\\(|\\[)\\s*['"]X-Metadata-Token['"]`, 'i');
+  return added.test(run.reader.text(0, call.node.startIndex)) ? `${assigned} 'X-Metadata-Token' =` : assigned;
+}
+
+function webRequest(run: PsRun, call: PsCall): void {
+  const values = namedValues(run.reader, call, webParameters, webRead);
+  const uriText = values.get('Uri') ?? call.positional[0]?.raw;
+  const url = firstValue(run, call, uriText) ?? '';
+  const method = firstValue(run, call, values.get('Method') ?? values.get('CustomMethod'))?.toLowerCase();
+  const span = hostSpan(run.source, call.nameNode.startIndex, call.node.endIndex);
+  if (url.includes('/metadata-options') && method === 'put') {
+    const body = values.get('Body') ?? '';
+    const read = (key: string): string | undefined => {
+      const found = new RegExp(`${key}['"]?\\s*[:=]\\s*['"]?(\\w+)`, 'i').exec(body)?.[1];
+      return found !== undefined && isKnown(found) ? found : undefined;
+    };
+    run.facts.metadataOptionsCalls.push({ httpTokens: read('http_tokens'), httpEndpoint: read('http_endpoint'), span });
+  }
+  if (!mentionsMetadataAddress(url)) return;
+  const headers = headersText(run, call, values.get('Headers') ?? '');
+  run.facts.metadataRequests.push({
+    tool: call.nameNode.text,
+    hasTokenHeader: /['"]?X-Metadata-Token['"]?\s*=/i.test(headers),
+    isTokenRequest: method === 'put' && isTokenUrl(url),
+    url: url.includes(UNKNOWN) ? (uriText ?? '').trim() : url,
+    span,
+  });
+}
+
+/** Reads curl.exe / wget.exe, which take the same options as on Linux. */
+function nativeRequest(run: PsRun, call: PsCall): void {
+  const http = parseHttpCall(call.elements);
+  const url = metadataUrl(http);
+  if (!url) return;
+  run.facts.metadataRequests.push({
+    tool: call.nameNode.text,
+    hasTokenHeader: http.headers.some(isTokenHeader),
+    isTokenRequest: http.method?.toUpperCase() === 'PUT' && isTokenUrl(url.value),
+    url: displayValue(url),
+    span: hostSpan(run.source, call.nameNode.startIndex, call.node.endIndex),
+  });
+}

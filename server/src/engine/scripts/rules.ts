@@ -1,0 +1,156 @@
+import type { FirewallForm, FirewallRule, IneffectiveReason, ScriptSource } from './facts';
+import { hostSpan } from './values';
+
+/** Which traffic a rule's chain (or Windows direction) sees. */
+export type ChainKind = 'output' | 'input' | 'forward' | 'docker-user' | 'other' | 'unknown';
+
+/** Which owner match a rule has; `not-root` exempts root (or Administrator on Windows). */
+export type OwnerKind = 'none' | 'not-root' | 'root' | 'user' | 'not-user' | 'unknown';
+
+/**
+ * A firewall rule aimed at the metadata address, reduced to what decides whether it restricts
+ * non-root users. Every syntax (iptables, nft, ufw, firewalld, rules files, Windows) is read into
+ * this shape, so one evaluation covers them all.
+ */
+export interface RuleDraft {
+  form: FirewallForm;
+  op: 'append' | 'insert' | 'delete';
+  /** 1-based position for `insert`; the head of the chain when absent. */
+  insertAt?: number;
+  table: 'filter' | 'nat' | 'unknown';
+  chain: ChainKind;
+  protocol: 'tcp' | 'all' | 'udp' | 'other' | 'unknown';
+  owner: OwnerKind;
+  target: 'block' | 'accept' | 'other' | 'unknown';
+  address: string;
+  persistent: boolean;
+  /** Script offsets of the rule. */
+  start: number;
+  end: number;
+  /** Rules with the same key share one ordered chain, which decides the two-rule form. */
+  listKey: string;
+  /** firewalld direct-rule priority; lower priorities are matched first. */
+  priority?: number;
+}
+
+const windowsForms: FirewallForm[] = ['new-netfirewallrule', 'netsh'];
+
+function chainReason(draft: RuleDraft): IneffectiveReason | undefined {
+  const windows = windowsForms.includes(draft.form);
+  switch (draft.chain) {
+    case 'input':
+      return windows ? 'direction-inbound' : 'chain-input';
+    case 'forward':
+      return 'chain-forward';
+    case 'docker-user':
+      return 'chain-docker-user';
+    case 'other':
+      return 'chain-other';
+    default:
+      return undefined;
+  }
+}
+
+function ownerReason(draft: RuleDraft): IneffectiveReason | undefined {
+  if (draft.target === 'accept') return undefined;
+  // NOTE: an owner match on root alone (`--uid-owner 0 -j DROP`) blocks only root; there is no
+  // reason value for it, so it shares 'owner-non-root' with matches on other users.
+  const exempts = ['root', 'user', 'not-user'];
+  return exempts.includes(draft.owner) ? 'owner-non-root' : undefined;
+}
+
+/** Lists why a rule does not restrict non-root users, ignoring the two-rule form. */
+export function reasonsFor(draft: RuleDraft): IneffectiveReason[] {
+  const windows = windowsForms.includes(draft.form);
+  const reasons: Array<IneffectiveReason | undefined> = [
+    draft.op === 'delete' ? 'delete-rule' : undefined,
+    draft.table === 'nat' ? 'nat-table' : undefined,
+    chainReason(draft),
+    draft.protocol === 'udp' ? 'udp-only' : undefined,
+    draft.target === 'accept' ? (windows ? 'action-allow' : 'target-accept') : undefined,
+    ownerReason(draft),
+  ];
+  return reasons.filter((reason): reason is IneffectiveReason => reason !== undefined);
+}
+
+/** Names the parts of a rule whose value is unknown. */
+export function unknownParts(draft: RuleDraft): string[] {
+  const parts: string[] = [];
+  if (draft.table === 'unknown') parts.push('table');
+  if (draft.chain === 'unknown') parts.push('chain');
+  if (draft.protocol === 'unknown') parts.push('protocol');
+  if (draft.owner === 'unknown') parts.push('owner');
+  if (draft.target === 'unknown') parts.push('target');
+  return parts;
+}
+
+function blocksRootFor(draft: RuleDraft, reasons: IneffectiveReason[]): boolean {
+  if (draft.target !== 'block' || draft.owner === 'unknown' || draft.owner === 'not-root') return false;
+  return reasons.every((reason) => reason === 'owner-non-root');
+}
+
+function toRule(source: ScriptSource, draft: RuleDraft): FirewallRule {
+  const reasons = reasonsFor(draft);
+  const unknown = unknownParts(draft);
+  const rule: FirewallRule = {
+    form: draft.form,
+    effective: reasons.length === 0 && unknown.length === 0,
+    reasons,
+    blocksRoot: unknown.length === 0 && blocksRootFor(draft, reasons),
+    address: draft.address,
+    persistentByItself: draft.persistent,
+    span: hostSpan(source, draft.start, draft.end),
+  };
+  if (unknown.length > 0) rule.unknownValues = unknown;
+  return rule;
+}
+
+/** Orders the rules of one chain as the kernel would see them after every command ran. */
+function simulateChain(drafts: RuleDraft[]): RuleDraft[] {
+  const chain: RuleDraft[] = [];
+  for (const draft of drafts) {
+    if (draft.op === 'append') chain.push(draft);
+    else if (draft.op === 'insert') chain.splice(Math.max(0, (draft.insertAt ?? 1) - 1), 0, draft);
+  }
+  return chain.map((draft, index) => ({ draft, index }))
+    .sort((a, b) => (a.draft.priority ?? 0) - (b.draft.priority ?? 0) || a.index - b.index)
+    .map((entry) => entry.draft);
+}
+
+function isRootAccept(draft: RuleDraft): boolean {
+  const reasons = reasonsFor(draft);
+  const onlyAccept = reasons.length === 1 && reasons[0] === 'target-accept';
+  const protocolCovers = draft.protocol === 'tcp' || draft.protocol === 'all';
+  return onlyAccept && draft.owner === 'root' && protocolCovers && unknownParts(draft).length === 0;
+}
+
+/** Links each ACCEPT-for-root rule to a later block-all rule in the same chain. */
+function findPairs(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): void {
+  const byList = new Map<string, RuleDraft[]>();
+  for (const draft of drafts) byList.set(draft.listKey, [...(byList.get(draft.listKey) ?? []), draft]);
+  for (const list of byList.values()) {
+    const chain = simulateChain(list);
+    for (let j = 0; j < chain.length; j++) {
+      const block = rules.get(chain[j]) as FirewallRule;
+      if (!block.effective || !block.blocksRoot || chain[j].owner !== 'none') continue;
+      const accept = chain.slice(0, j).find(isRootAccept);
+      if (!accept) continue;
+      const acceptRule = rules.get(accept) as FirewallRule;
+      Object.assign(acceptRule, { effective: true, reasons: [], blocksRoot: false, pairedWith: block.span });
+      Object.assign(block, { blocksRoot: false, pairedWith: acceptRule.span });
+    }
+  }
+}
+
+/**
+ * Turns drafts into firewall rules in script order: each rule is judged on its own, then the
+ * two-rule form (ACCEPT for root before REJECT or DROP for everyone) makes both rules effective.
+ * Rules whose target or protocol cannot touch metadata traffic (LOG, ICMP) are left out.
+ */
+export function evaluateDrafts(source: ScriptSource, drafts: RuleDraft[]): FirewallRule[] {
+  const relevant = drafts.filter((draft) => draft.target !== 'other' && draft.protocol !== 'other');
+  const rules = new Map<RuleDraft, FirewallRule>();
+  for (const draft of relevant) rules.set(draft, toRule(source, draft));
+  findPairs(relevant, rules);
+  return relevant.map((draft) => rules.get(draft) as FirewallRule);
+}

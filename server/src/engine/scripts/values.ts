@@ -1,0 +1,116 @@
+import type { HostSpan, ScriptFacts, ScriptLanguage, ScriptSource } from './facts';
+
+/** Stands for one character whose value the analysis cannot know (an expansion, a placeholder). */
+export const UNKNOWN = '\u0000';
+
+/** The address of the instance metadata service. */
+export const METADATA_ADDRESS = '169.254.169.254';
+
+/** One argument of a command: its value (unknown parts as UNKNOWN) and its script offsets. */
+export interface Arg {
+  value: string;
+  /** The argument's source text, quotes included. */
+  raw: string;
+  start: number;
+  end: number;
+}
+
+/** Returns true when the value has no unknown part. */
+export function isKnown(value: string): boolean {
+  return !value.includes(UNKNOWN);
+}
+
+/** Returns true when the value contains the metadata address as a literal substring. */
+export function mentionsMetadataAddress(value: string): boolean {
+  return value.includes(METADATA_ADDRESS);
+}
+
+/**
+ * Replaces template placeholders with UNKNOWN, keeping the length. With `placeholders` given, only
+ * those ranges are replaced; without, every run of four or more identical non-space characters
+ * counts as one, since a Terraform template keeps `${...}` as a same-length run of one filler.
+ */
+export function maskPlaceholders(text: string, placeholders?: Array<{ start: number; end: number }>): string {
+  if (placeholders) {
+    let masked = text;
+    for (const { start, end } of placeholders) {
+      masked = masked.slice(0, start) + UNKNOWN.repeat(Math.max(0, end - start)) + masked.slice(end);
+    }
+    return masked;
+  }
+  return text.replace(/(\S)\1{3,}/g, (run) => UNKNOWN.repeat(run.length));
+}
+
+function parseIpv4(text: string): number | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
+    value = value * 256 + Number(part);
+  }
+  return value;
+}
+
+/**
+ * Returns true when an address or CIDR block (`169.254.169.254`, `169.254.169.254/32`,
+ * `169.254.0.0/16`) contains the metadata address. Unknown or malformed values return false.
+ */
+export function coversMetadataAddress(address: string): boolean {
+  if (!isKnown(address)) return false;
+  const match = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d{1,2}))?$/.exec(address.trim());
+  if (!match) return false;
+  const base = parseIpv4(match[1]);
+  const bits = match[2] === undefined ? 32 : Number(match[2]);
+  if (base === undefined || bits > 32) return false;
+  if (bits === 0) return false;
+  const size = 2 ** (32 - bits);
+  const target = parseIpv4(METADATA_ADDRESS) as number;
+  return Math.floor(base / size) === Math.floor(target / size);
+}
+
+/** Returns the first comma-separated entry that covers the metadata address. */
+export function findMetadataEntry(list: string): string | undefined {
+  return list.split(',').map((entry) => entry.trim()).find(coversMetadataAddress);
+}
+
+/** Converts script offsets to a span in the host file through the source map. */
+export function hostSpan(source: ScriptSource, start: number, end: number): HostSpan {
+  const range = source.map.rangeToHost(start, end);
+  return { file: source.map.file, start: range.start, end: range.end };
+}
+
+/** Returns facts with nothing found. */
+export function emptyFacts(language: ScriptLanguage): ScriptFacts {
+  return {
+    language,
+    firewallRules: [],
+    saves: [],
+    metadataOptionsCalls: [],
+    metadataRequests: [],
+    parseErrors: [],
+  };
+}
+
+/** Returns the last path component of a command name (`/usr/sbin/iptables` gives `iptables`). */
+export function baseName(name: string): string {
+  const slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\'));
+  return name.slice(slash + 1);
+}
+
+/**
+ * Splits one line of text into whitespace-separated tokens, honouring single and double quotes,
+ * with offsets relative to `base`.
+ */
+export function tokenizeLine(line: string, base: number): Arg[] {
+  const tokens: Arg[] = [];
+  const pattern = /(?:'[^']*'|"(?:[^"\\]|\\.)*"|[^\s'"]+)+/g;
+  for (let match = pattern.exec(line); match; match = pattern.exec(line)) {
+    const raw = match[0];
+    const value = raw.replace(/'([^']*)'|"((?:[^"\\]|\\.)*)"/g, (_all, single, double) =>
+      single ?? (double as string).replace(/\\(.)/g, '$1'),
+    );
+    tokens.push({ value, raw, start: base + match.index, end: base + match.index + raw.length });
+  }
+  return tokens;
+}

@@ -1,0 +1,77 @@
+import * as assert from 'assert';
+import { LineIndex, SourceMap, SourceMapBuilder } from '../../../server/src/engine/text';
+
+describe('LineIndex', () => {
+  it('counts CRLF, CR and LF as line breaks', () => {
+    const lines = new LineIndex('a\r\nb\rc\nd');
+    assert.strictEqual(lines.lineCount, 4);
+    assert.deepStrictEqual(lines.positionAt(3), { line: 1, character: 0 });
+    assert.deepStrictEqual(lines.positionAt(5), { line: 2, character: 0 });
+    assert.deepStrictEqual(lines.positionAt(7), { line: 3, character: 0 });
+  });
+
+  it('counts UTF-16 code units', () => {
+    const lines = new LineIndex('😀é x');
+    assert.deepStrictEqual(lines.positionAt(4), { line: 0, character: 4 });
+  });
+
+  it('round-trips offsets', () => {
+    const text = 'one\r\ntwo\nthree';
+    const lines = new LineIndex(text);
+    for (let offset = 0; offset <= text.length; offset++) {
+      const position = lines.positionAt(offset);
+      if (text[offset - 1] === '\r' && text[offset] === '\n') continue;
+      assert.strictEqual(lines.offsetAt(position), offset, `offset ${offset}`);
+    }
+  });
+
+  it('ends a line before its break', () => {
+    const lines = new LineIndex('ab\r\ncd');
+    assert.strictEqual(lines.lineEnd(0), 2);
+    assert.strictEqual(lines.lineEnd(1), 6);
+  });
+
+  it('reports the first line break style', () => {
+    assert.strictEqual(new LineIndex('a\r\nb\n').eol, '\r\n');
+    assert.strictEqual(new LineIndex('ab').eol, '\n');
+  });
+
+  it('clamps positions past the end', () => {
+    const lines = new LineIndex('ab\ncd');
+    assert.strictEqual(lines.offsetAt({ line: 9, character: 0 }), 5);
+    assert.strictEqual(lines.offsetAt({ line: 0, character: 99 }), 2);
+  });
+});
+
+describe('SourceMap', () => {
+  it('maps decoded escapes to the escape start', () => {
+    // Host: say "a\nb" where the two characters \ and n decode to one line break.
+    const builder = new SourceMapBuilder('/host.tf');
+    builder.appendVerbatim('a', 5);
+    builder.appendSynthetic('\n');
+    builder.appendVerbatim('b', 8);
+    const { text, map } = builder.build(4, 10);
+    assert.strictEqual(text, 'a\nb');
+    assert.strictEqual(map.toHost(0), 5);
+    assert.strictEqual(map.toHost(1), 6);
+    assert.strictEqual(map.toHost(2), 8);
+  });
+
+  it('merges adjacent verbatim runs', () => {
+    const builder = new SourceMapBuilder('/host.tf');
+    builder.appendVerbatim('ab', 0);
+    builder.appendVerbatim('cd', 2);
+    assert.strictEqual(builder.build(0, 4).map.segments.length, 1);
+  });
+
+  it('widens opaque maps to the fallback range', () => {
+    const map = SourceMap.opaque('/host.tf', 10, 30);
+    assert.deepStrictEqual(map.rangeToHost(3, 7), { start: 10, end: 30 });
+    assert.strictEqual(map.isVerbatim, false);
+  });
+
+  it('shifts a slice', () => {
+    const map = SourceMap.identity('/host.tf', 100, 20).slice(5);
+    assert.strictEqual(map.toHost(0), 105);
+  });
+});

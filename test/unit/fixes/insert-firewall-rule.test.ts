@@ -1,0 +1,214 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Finding } from '../../../server/src/engine';
+import { applyFileEdits, copyFixture, memoryOverlay, sharedEngine } from '../../helpers';
+
+const ruleId = 'ecs-metadata-unrestricted';
+
+const linuxRule = [
+  '# Only root may reach the instance metadata service (added by metadata-guard).',
+  'iptables -A OUTPUT -p tcp -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT',
+  'mkdir -p /etc/iptables',
+  'iptables-save > /etc/iptables/rules.v4',
+];
+
+const windowsRule = [
+  '# Only Administrator and SYSTEM may reach the instance metadata service (added by metadata-guard).',
+  "$adminSid = (Get-LocalUser | Where-Object { $_.SID.Value -like 'S-1-5-21-*-500' }).SID.Value",
+  '$sddl = "D:(A;;CC;;;WD)(D;;CC;;;S-1-5-18)(D;;CC;;;$adminSid)"',
+  "New-NetFirewallRule -DisplayName 'Restrict instance metadata' -Direction Outbound -Action Block " +
+    '-Protocol TCP -RemoteAddress 169.254.169.254 -LocalUser $sddl',
+];
+
+function indented(lines: string[], indent: string): string {
+  return lines.map((line) => `${indent}${line}\n`).join('');
+}
+
+function escapedForQuotes(lines: string[]): string {
+  return lines.map((line) => `\\n${line.replace(/"/g, '\\"')}`).join('');
+}
+
+interface FixOutcome {
+  files: Map<string, string>;
+  folder: string;
+  after: Finding[];
+  parseNotices: string[];
+}
+
+/** Applies the preferred fix of the only finding in a fixture copy and analyses the result. */
+async function applyPreferredFix(caseName: string): Promise<FixOutcome> {
+  const engine = await sharedEngine();
+  const folder = copyFixture(path.join('rules', ruleId, caseName));
+  const files = new Map<string, string>();
+  const before = engine.analyzeModule(folder, memoryOverlay(files)).findings.filter((f) => f.ruleId === ruleId);
+  assert.strictEqual(before.length, 1, 'one finding before the fix');
+  const fix = before[0].fixes.find((candidate) => candidate.isPreferred);
+  assert.ok(fix, 'a preferred fix');
+  assert.ok(/next apply/.test(fix.title), fix.title);
+  applyFileEdits(files, fix.edits);
+  const result = engine.analyzeModule(folder, memoryOverlay(files));
+  return {
+    files,
+    folder,
+    after: result.findings.filter((f) => f.ruleId === ruleId),
+    parseNotices: result.notices.filter((notice) => notice.range).map((notice) => notice.message),
+  };
+}
+
+function assertClean(outcome: FixOutcome): void {
+  assert.deepStrictEqual(outcome.parseNotices, [], 'the fixed files parse');
+  assert.deepStrictEqual(outcome.after.map((f) => f.message), [], 'the finding is gone');
+}
+
+describe('insert firewall rule fix', () => {
+  it('adds a user_data heredoc', async () => {
+    const outcome = await applyPreferredFix('no-boot-script');
+    const expected =
+      'resource "huaweicloud_compute_instance" "web" {\n' +
+      '  name               = "web-01"\n' +
+      '  image_id           = "a1b2c3d4-0000-4000-8000-000000000001"\n' +
+      '  flavor_id          = "s6.small.1"\n' +
+      '  security_group_ids = ["sg-1"]\n' +
+      '  user_data          = <<-EOT\n' +
+      indented(['#!/bin/bash', ...linuxRule], '    ') +
+      '  EOT\n' +
+      '\n' +
+      '  network {\n' +
+      '    uuid = "subnet-1"\n' +
+      '  }\n' +
+      '}\n';
+    assert.strictEqual(outcome.files.get(path.join(outcome.folder, 'main.tf')), expected);
+    assertClean(outcome);
+  });
+
+  it('inserts after the heredoc shebang', async () => {
+    const outcome = await applyPreferredFix('chain-forward');
+    const expected =
+      'resource "huaweicloud_compute_instance" "web" {\n' +
+      '  name      = "web-01"\n' +
+      '  image_id  = "a1b2c3d4-0000-4000-8000-000000000001"\n' +
+      '  flavor_id = "s6.small.1"\n' +
+      '  user_data = <<-EOT\n' +
+      '    #!/bin/bash\n' +
+      indented(linuxRule, '    ') +
+      '    iptables -I FORWARD -p tcp -d 169.254.169.254 -j DROP\n' +
+      '  EOT\n' +
+      '}\n';
+    assert.strictEqual(outcome.files.get(path.join(outcome.folder, 'main.tf')), expected);
+    assertClean(outcome);
+  });
+
+  it('edits the script that file() reads', async () => {
+    const outcome = await applyPreferredFix('file-without-rule');
+    const script = path.join(outcome.folder, 'scripts', 'init.sh');
+    const expected = '#!/bin/bash\n' + indented(linuxRule, '') + 'set -euo pipefail\napt-get update\n';
+    assert.strictEqual(outcome.files.get(script), expected);
+    assert.strictEqual(outcome.files.has(path.join(outcome.folder, 'main.tf')), false, 'main.tf unchanged');
+    assertClean(outcome);
+  });
+
+  it('inserts escaped lines into a quoted string', async () => {
+    const outcome = await applyPreferredFix('quoted-string');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    const expected = `  user_data = "#!/bin/bash${escapedForQuotes(linuxRule)}\\necho \\"db\\" > /etc/role\\n"\n`;
+    assert.ok(text.includes(expected), text);
+    assertClean(outcome);
+  });
+
+  it('inserts into a tf.json string', async () => {
+    const outcome = await applyPreferredFix('tf-json');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;
+    const expected = `"user_data": "#!/bin/bash${escapedForQuotes(linuxRule)}\\necho ready\\n"`;
+    assert.ok(text.includes(expected), text);
+    assert.doesNotThrow(() => JSON.parse(text));
+    assertClean(outcome);
+  });
+
+  it('keeps CRLF line endings', async () => {
+    const outcome = await applyPreferredFix('crlf-non-ascii');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    assert.ok(text.includes(`user_data = "#!/bin/bash${escapedForQuotes(linuxRule)}\\necho 日本語\\n"\r\n`), text);
+    assert.strictEqual(text.replace(/\r\n/g, '').includes('\n'), false, 'no bare LF');
+    assertClean(outcome);
+  });
+
+  it('writes PowerShell for Windows images', async () => {
+    const outcome = await applyPreferredFix('windows-no-rule');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    const expected =
+      '  flavor_id = "s6.large.2"\n' +
+      '  user_data = <<-EOT\n' +
+      indented(['#ps1', ...windowsRule], '    ') +
+      '  EOT\n' +
+      '}\n';
+    assert.ok(text.endsWith(expected), text);
+    assertClean(outcome);
+  });
+
+  it('wraps scaling configuration user data in base64encode', async () => {
+    const outcome = await applyPreferredFix('scaling-group-agency');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    const expected =
+      '    key_name = "ops"\n' +
+      '    user_data = base64encode(<<-EOT\n' +
+      indented(['#!/bin/bash', ...linuxRule], '      ') +
+      '    EOT\n' +
+      '    )\n' +
+      '\n' +
+      '    disk {\n';
+    assert.ok(text.includes(expected), text);
+    assertClean(outcome);
+  });
+
+  it('re-encodes a base64 literal', async () => {
+    const outcome = await applyPreferredFix('base64-literal');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    const script = `#!/bin/bash\n${linuxRule.join('\n')}\necho hello\n`;
+    assert.ok(text.includes(`user_data = "${Buffer.from(script).toString('base64')}"`), text);
+    assertClean(outcome);
+  });
+
+  it('fixes the open branch of a conditional', async () => {
+    const outcome = await applyPreferredFix('conditional-one-branch-open');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    assert.ok(text.includes(`: "#!/bin/bash${escapedForQuotes(linuxRule)}\\necho plain\\n"`), text);
+    assertClean(outcome);
+  });
+
+  it('inserts into a CCE postinstall heredoc', async () => {
+    const outcome = await applyPreferredFix('cce-node-pool');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    assert.ok(text.includes('      #!/bin/bash\n' + indented(linuxRule, '      ') + '      echo joined\n'), text);
+    assertClean(outcome);
+  });
+
+  it('leaves fixture files on disk untouched', async () => {
+    const outcome = await applyPreferredFix('no-boot-script');
+    const onDisk = fs.readFileSync(path.join(outcome.folder, 'main.tf'), 'utf8');
+    assert.ok(!onDisk.includes('user_data'));
+  });
+});
+
+describe('ignore comment fix', () => {
+  it('inserts a suppression above the resource', async () => {
+    const engine = await sharedEngine();
+    const folder = copyFixture(path.join('rules', ruleId, 'no-boot-script'));
+    const files = new Map<string, string>();
+    const [finding] = engine.analyzeModule(folder, memoryOverlay(files)).findings;
+    const ignore = finding.fixes.find((fix) => !fix.isPreferred);
+    assert.ok(ignore);
+    applyFileEdits(files, ignore.edits);
+    const text = files.get(path.join(folder, 'main.tf'))!;
+    assert.ok(text.startsWith(`# metadata-guard:ignore ${ruleId} -- reason\nresource "huaweicloud_compute_instance" "web" {\n`), text);
+    const after = engine.analyzeModule(folder, memoryOverlay(files)).findings;
+    assert.deepStrictEqual(after, []);
+  });
+
+  it('is not offered in tf.json', async () => {
+    const engine = await sharedEngine();
+    const folder = copyFixture(path.join('rules', ruleId, 'tf-json'));
+    const [finding] = engine.analyzeModule(folder, memoryOverlay(new Map())).findings;
+    assert.strictEqual(finding.fixes.filter((fix) => !fix.isPreferred).length, 0);
+  });
+});
