@@ -43,7 +43,7 @@ export class ModuleAnalysis implements ModuleContext {
     const key = `${piece.map.file}\u0000${first?.hostStart ?? piece.map.fallbackStart}\u0000${piece.text}`;
     let facts = this.scriptCache.get(key);
     if (!facts) {
-      facts = analyzeScript({ text: piece.text, map: piece.map }, this.parsers);
+      facts = analyzeScript({ text: piece.text, map: piece.map, placeholders: piece.placeholders }, this.parsers);
       this.scriptCache.set(key, facts);
     }
     return facts;

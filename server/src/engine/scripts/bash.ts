@@ -54,9 +54,38 @@ export function analyzeBash(source: ScriptSource, parser: Parser): ScriptFacts {
   run.facts.parseErrors = collectParseErrors(tree.rootNode, source);
   for (const node of descendants(tree.rootNode, 'command')) analyzeCommand(run, node);
   for (const node of descendants(tree.rootNode, 'heredoc_redirect')) analyzeHeredoc(run, node);
+  for (const node of outermost(descendants(tree.rootNode, 'ERROR'))) analyzeErrorLines(run, node);
   run.facts.firewallRules.push(...evaluateDrafts(source, run.drafts.sort((a, b) => a.start - b.start)));
   tree.delete();
-  return run.facts;
+  return withoutDuplicates(run.facts);
+}
+
+/** Keeps the nodes that no other node of the list contains. */
+function outermost(nodes: Node[]): Node[] {
+  const inside = (inner: Node, outer: Node): boolean =>
+    outer !== inner && outer.startIndex <= inner.startIndex && outer.endIndex >= inner.endIndex;
+  return nodes.filter((node) => !nodes.some((other) => inside(node, other)));
+}
+
+function uniqueBySpan<T extends { span: { start: number; end: number } }>(items: T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = `${item.span.start}:${item.span.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Drops facts found twice, once in the tree and once by re-reading the lines of a syntax error. */
+function withoutDuplicates(facts: ScriptFacts): ScriptFacts {
+  return {
+    ...facts,
+    firewallRules: uniqueBySpan(facts.firewallRules).sort((a, b) => a.span.start - b.span.start),
+    saves: uniqueBySpan(facts.saves),
+    metadataOptionsCalls: uniqueBySpan(facts.metadataOptionsCalls),
+    metadataRequests: uniqueBySpan(facts.metadataRequests),
+  };
 }
 
 function toCommand(run: BashRun, node: Node): BashCommand | undefined {
@@ -164,7 +193,7 @@ function analyzeEcho(run: BashRun, command: BashCommand): void {
   }
 }
 
-/** The commands that read a heredoc: the statement's body and any pipeline inside the redirect. */
+/** Returns the commands that read a heredoc: the statement body and any pipeline inside the redirect. */
 function heredocConsumers(run: BashRun, heredoc: Node): BashCommand[] {
   const statement = heredoc.parent;
   const body = statement?.type === 'redirected_statement' ? statement.childForFieldName('body') : null;
@@ -185,7 +214,8 @@ function heredocFiles(run: BashRun, heredoc: Node, consumers: BashCommand[]): st
 function readsStdinRules(command: BashCommand): boolean {
   const values = command.args.map((arg) => arg.value);
   const file = values[values.indexOf('-f') + 1];
-  return values.includes('-f') && (file === '-' || file === '/dev/stdin');
+  // tree-sitter-bash 0.25 drops the `-` of `nft -f - <<EOF`, so a missing file name counts too.
+  return values.includes('-f') && (file === undefined || file === '-' || file === '/dev/stdin');
 }
 
 /** Reads rules from a heredoc written to a rules file or fed to `iptables-restore` / `nft -f -`. */
@@ -221,9 +251,30 @@ function analyzeInlineScript(run: BashRun, command: BashCommand): void {
   const placeholders = run.source.placeholders
     ?.map((range) => ({ start: range.start - offset, end: range.end - offset }))
     .filter((range) => range.end > 0 && range.start < script.value.length);
-  const inner = analyzeBash({ text: script.value, map: run.source.map.slice(offset), placeholders }, run.parser);
+  mergeInner(run, analyzeBash({ text: script.value, map: run.source.map.slice(offset), placeholders }, run.parser));
+}
+
+/** Adds what a nested analysis found, leaving out its parse errors. */
+function mergeInner(run: BashRun, inner: ScriptFacts): void {
   run.facts.firewallRules.push(...inner.firewallRules);
   run.facts.saves.push(...inner.saves);
   run.facts.metadataOptionsCalls.push(...inner.metadataOptionsCalls);
   run.facts.metadataRequests.push(...inner.metadataRequests);
+}
+
+/**
+ * Re-reads each line of a multi-line syntax error on its own, so that an unclosed `if` or quote
+ * does not hide the commands after it. Single-line errors are not split further.
+ */
+function analyzeErrorLines(run: BashRun, error: Node): void {
+  const text = run.source.text.slice(error.startIndex, error.endIndex);
+  if (!text.includes('\n')) return;
+  let offset = error.startIndex;
+  for (const line of text.split('\n')) {
+    const placeholders = run.source.placeholders
+      ?.map((range) => ({ start: range.start - offset, end: range.end - offset }))
+      .filter((range) => range.end > 0 && range.start < line.length);
+    mergeInner(run, analyzeBash({ text: line, map: run.source.map.slice(offset), placeholders }, run.parser));
+    offset += line.length + 1;
+  }
 }

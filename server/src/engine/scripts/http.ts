@@ -1,6 +1,6 @@
 import { type Arg, isKnown, mentionsMetadataAddress } from './values';
 
-/** What a curl or wget command line sends, as far as the metadata checks need it. */
+/** The URLs, method, headers and body of a curl or wget command line. */
 export interface HttpCall {
   urls: Arg[];
   method?: string;

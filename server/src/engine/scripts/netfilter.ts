@@ -2,7 +2,7 @@ import type { FirewallForm } from './facts';
 import type { ChainKind, OwnerKind, RuleDraft } from './rules';
 import { type Arg, findMetadataEntry, isKnown, tokenizeLine, UNKNOWN } from './values';
 
-/** Where an iptables-style argument list sits and what its caller already knows. */
+/** The position of an iptables-style argument list and the values its caller supplies. */
 export interface IptablesContext {
   form: FirewallForm;
   start: number;

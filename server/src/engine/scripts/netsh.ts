@@ -13,6 +13,11 @@ function keyValues(args: Arg[]): Map<string, string> {
   return pairs;
 }
 
+function netshDirection(dir: string | undefined): RuleDraft['chain'] {
+  if (dir === undefined || !isKnown(dir)) return 'unknown';
+  return dir === 'out' ? 'output' : 'input';
+}
+
 /**
  * Reads `netsh advfirewall firewall add|delete rule name=... dir=out action=block
  * remoteip=169.254.169.254` (arguments after `netsh`). netsh rules have no user exemption, so
@@ -32,7 +37,7 @@ export function parseNetshArgs(args: Arg[], start: number, end: number): RuleDra
   const actions: Record<string, RuleDraft['target']> = { block: 'block', allow: 'accept', bypass: 'accept' };
   return {
     form: 'netsh', op, table: 'filter',
-    chain: dir === undefined || !isKnown(dir) ? 'unknown' : dir === 'out' ? 'output' : 'input',
+    chain: netshDirection(dir),
     protocol: protocolKind(pairs.get('protocol')), owner: 'none',
     target: action === undefined || !isKnown(action) ? 'unknown' : actions[action] ?? 'other',
     // Windows Firewall keeps rules added with netsh across reboots.

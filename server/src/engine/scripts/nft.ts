@@ -83,7 +83,7 @@ function nftChain(name: string, chains: NftChains): { chain: ChainKind; table: R
   return { chain: kinds[hook] ?? 'other', table: known?.type === 'nat' ? 'nat' : 'filter' };
 }
 
-/** Where an nft rule sits and which chain it belongs to. */
+/** The position of an nft rule and the table and chain it belongs to. */
 export interface NftRulePlace {
   family: string;
   table: string;

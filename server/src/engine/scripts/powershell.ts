@@ -50,9 +50,11 @@ interface PsRun {
  * address, web requests to the metadata service, and KooCLI metadata-options calls.
  */
 export function analyzePowerShell(source: ScriptSource, parser: Parser): ScriptFacts {
-  const tree = parser.parse(source.text);
+  // Cloudbase-Init's `<powershell>` tags are not PowerShell; blank them out, keeping offsets.
+  const text = source.text.replace(/<\/?powershell>/gi, (tag) => ' '.repeat(tag.length));
+  const tree = parser.parse(text);
   if (!tree) throw new Error('The PowerShell parser returned no tree.');
-  const masked = maskPlaceholders(source.text, source.placeholders);
+  const masked = maskPlaceholders(text, source.placeholders);
   const run: PsRun = { source, reader: new PsReader(masked, tree.rootNode), drafts: [], facts: emptyFacts('powershell') };
   run.facts.parseErrors = collectParseErrors(tree.rootNode, source);
   for (const node of descendants(tree.rootNode, 'command')) {
@@ -89,7 +91,7 @@ function firstValue(run: PsRun, call: PsCall, text: string | undefined): string 
 }
 
 function directionKind(value: string | undefined): RuleDraft['chain'] {
-  // New-NetFirewallRule creates inbound rules unless told otherwise.
+  // New-NetFirewallRule creates inbound rules when -Direction is absent.
   if (value === undefined) return 'input';
   if (!isKnown(value)) return 'unknown';
   const kinds: Record<string, RuleDraft['chain']> = { outbound: 'output', out: 'output', inbound: 'input', in: 'input' };
@@ -97,7 +99,7 @@ function directionKind(value: string | undefined): RuleDraft['chain'] {
 }
 
 function actionKind(value: string | undefined): RuleDraft['target'] {
-  // New-NetFirewallRule creates Allow rules unless told otherwise.
+  // New-NetFirewallRule creates Allow rules when -Action is absent.
   if (value === undefined) return 'accept';
   if (!isKnown(value)) return 'unknown';
   const kinds: Record<string, RuleDraft['target']> = { block: 'block', allow: 'accept' };

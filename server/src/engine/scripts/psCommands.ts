@@ -137,8 +137,8 @@ export function resolveParameter(name: string, all: string[], preferred: string[
   if (exact) return exact;
   const matches = all.filter((candidate) => candidate.toLowerCase().startsWith(lower));
   if (matches.length === 1) return matches[0];
-  // NOTE: PowerShell rejects an ambiguous prefix such as `-Remote`; it is accepted here when only
-  // one parameter the analysis reads fits, so that abbreviated rules are still recognised.
+  // NOTE: PowerShell rejects an ambiguous prefix such as `-Remote` (RemoteAddress, RemotePort...).
+  // This analysis accepts it when only one parameter it reads fits.
   const narrowed = matches.filter((candidate) => preferred.includes(candidate));
   return narrowed.length === 1 ? narrowed[0] : undefined;
 }

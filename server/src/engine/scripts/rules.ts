@@ -1,10 +1,10 @@
 import type { FirewallForm, FirewallRule, IneffectiveReason, ScriptSource } from './facts';
 import { hostSpan } from './values';
 
-/** Which traffic a rule's chain (or Windows direction) sees. */
+/** The traffic class of a rule's chain, or of its direction on Windows. */
 export type ChainKind = 'output' | 'input' | 'forward' | 'docker-user' | 'other' | 'unknown';
 
-/** Which owner match a rule has; `not-root` exempts root (or Administrator on Windows). */
+/** The owner match of a rule. `not-root` exempts root, or Administrator on Windows. */
 export type OwnerKind = 'none' | 'not-root' | 'root' | 'user' | 'not-user' | 'unknown';
 
 /**
@@ -53,21 +53,21 @@ function chainReason(draft: RuleDraft): IneffectiveReason | undefined {
 
 function ownerReason(draft: RuleDraft): IneffectiveReason | undefined {
   if (draft.target === 'accept') return undefined;
-  // NOTE: an owner match on root alone (`--uid-owner 0 -j DROP`) blocks only root; there is no
-  // reason value for it, so it shares 'owner-non-root' with matches on other users.
+  // NOTE: an owner match on root alone (`--uid-owner 0 -j DROP`) blocks only root. No reason value
+  // names that case, so it shares 'owner-non-root' with matches on other users.
   const exempts = ['root', 'user', 'not-user'];
   return exempts.includes(draft.owner) ? 'owner-non-root' : undefined;
 }
 
 /** Lists why a rule does not restrict non-root users, ignoring the two-rule form. */
 export function reasonsFor(draft: RuleDraft): IneffectiveReason[] {
-  const windows = windowsForms.includes(draft.form);
+  const acceptReason = windowsForms.includes(draft.form) ? 'action-allow' : 'target-accept';
   const reasons: Array<IneffectiveReason | undefined> = [
     draft.op === 'delete' ? 'delete-rule' : undefined,
     draft.table === 'nat' ? 'nat-table' : undefined,
     chainReason(draft),
     draft.protocol === 'udp' ? 'udp-only' : undefined,
-    draft.target === 'accept' ? (windows ? 'action-allow' : 'target-accept') : undefined,
+    draft.target === 'accept' ? acceptReason : undefined,
     ownerReason(draft),
   ];
   return reasons.filter((reason): reason is IneffectiveReason => reason !== undefined);

@@ -27,8 +27,8 @@ export function mentionsMetadataAddress(value: string): boolean {
 
 /**
  * Replaces template placeholders with UNKNOWN, keeping the length. With `placeholders` given, only
- * those ranges are replaced; without, every run of four or more identical non-space characters
- * counts as one, since a Terraform template keeps `${...}` as a same-length run of one filler.
+ * those ranges are replaced. Without them, every run of four or more identical non-space
+ * characters counts as one, because a Terraform template keeps `${...}` as a same-length run.
  */
 export function maskPlaceholders(text: string, placeholders?: Array<{ start: number; end: number }>): string {
   if (placeholders) {

@@ -1,0 +1,187 @@
+import * as assert from 'assert';
+import type { IneffectiveReason } from '../../../server/src/engine/scripts/facts';
+import { analyzeBashText, onlyRule } from './helpers';
+
+const metadata = '169.254.169.254';
+
+interface EffectiveCase {
+  name: string;
+  script: string;
+  blocksRoot: boolean;
+  form?: string;
+}
+
+const effectiveCases: EffectiveCase[] = [
+  { name: 'documented form', script: `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner 0 -j REJECT`, blocksRoot: false },
+  { name: 'long options', script: `iptables --append OUTPUT --protocol tcp --destination ${metadata} -m owner ! --uid-owner root --jump DROP`, blocksRoot: false },
+  { name: 'insert with /32', script: `iptables -I OUTPUT -d ${metadata}/32 -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'negation after option', script: `iptables -A OUTPUT -d ${metadata} -m owner --uid-owner ! 0 -j REJECT`, blocksRoot: false },
+  { name: 'no protocol', script: `iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j REJECT`, blocksRoot: false },
+  { name: 'link-local block', script: 'iptables -A OUTPUT -d 169.254.0.0/16 -m owner ! --uid-owner 0 -j DROP', blocksRoot: false },
+  { name: 'explicit filter table', script: `iptables -t filter -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'no owner match', script: `iptables -A OUTPUT -p tcp -d ${metadata} -j REJECT`, blocksRoot: true },
+  { name: 'sudo prefix', script: `sudo iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'sudo with options', script: `sudo -E -u root iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'env and command', script: `env LANG=C command iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'full path', script: `/usr/sbin/iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'iptables-nft', script: `iptables-nft -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'quoted words', script: `iptables -A "OUTPUT" -d '${metadata}' -m owner '!' --uid-owner "0" -j 'REJECT'`, blocksRoot: false },
+  { name: 'escaped negation', script: `iptables -A OUTPUT -d ${metadata} -m owner \\! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'known variable', script: `MD=${metadata}\niptables -A OUTPUT -d "$MD" -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'inside if', script: `if ! iptables -C OUTPUT -j X; then\n  iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP\nfi`, blocksRoot: false },
+  { name: 'inside function', script: `harden() {\n  iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP || true\n}\nharden`, blocksRoot: false },
+  { name: 'inside subshell', script: `( iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP ) 2>/dev/null`, blocksRoot: false },
+  { name: 'sh -c string', script: `sudo sh -c 'iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP'`, blocksRoot: false },
+  { name: 'nft output rule', script: `nft add rule inet filter output ip daddr ${metadata} meta skuid != 0 drop`, blocksRoot: false, form: 'nft' },
+  { name: 'nft skuid root', script: `nft add rule ip filter output ip daddr ${metadata} tcp dport 80 skuid != root reject`, blocksRoot: false, form: 'nft' },
+  { name: 'nft quoted command', script: `nft 'add rule inet filter output ip daddr { ${metadata} } meta skuid != 0 counter drop'`, blocksRoot: false, form: 'nft' },
+  { name: 'firewalld direct', script: `firewall-cmd --direct --add-rule ipv4 filter OUTPUT 0 -p tcp -d ${metadata} -m owner ! --uid-owner 0 -j REJECT`, blocksRoot: false, form: 'firewalld-direct' },
+  { name: 'ufw deny out', script: `ufw deny out to ${metadata}`, blocksRoot: true, form: 'ufw' },
+  { name: 'ufw reject with port', script: `ufw reject out to ${metadata} port 80 proto tcp`, blocksRoot: true, form: 'ufw' },
+];
+
+describe('analyzeBash effective rules', () => {
+  for (const testCase of effectiveCases) {
+    it(testCase.name, async () => {
+      const rule = onlyRule(await analyzeBashText(testCase.script));
+      assert.strictEqual(rule.effective, true, `reasons: ${rule.reasons.join(', ')}`);
+      assert.deepStrictEqual(rule.reasons, []);
+      assert.strictEqual(rule.blocksRoot, testCase.blocksRoot);
+      assert.strictEqual(rule.form, testCase.form ?? 'iptables');
+    });
+  }
+});
+
+const ineffectiveCases: Array<{ name: string; script: string; reasons: IneffectiveReason[] }> = [
+  { name: 'INPUT chain', script: `iptables -A INPUT -d ${metadata} -j DROP`, reasons: ['chain-input'] },
+  { name: 'FORWARD chain', script: `iptables -A FORWARD -d ${metadata} -j DROP`, reasons: ['chain-forward'] },
+  { name: 'DOCKER-USER chain', script: `iptables -I DOCKER-USER -d ${metadata} -j DROP`, reasons: ['chain-docker-user'] },
+  { name: 'user chain', script: `iptables -A METADATA -d ${metadata} -j DROP`, reasons: ['chain-other'] },
+  { name: 'ACCEPT only', script: `iptables -A OUTPUT -d ${metadata} -j ACCEPT`, reasons: ['target-accept'] },
+  { name: 'nat table', script: `iptables -t nat -A OUTPUT -p tcp -d ${metadata} -j DNAT --to-destination 10.0.0.1`, reasons: [] },
+  { name: 'nat table drop', script: `iptables -t nat -A OUTPUT -d ${metadata} -j DROP`, reasons: ['nat-table'] },
+  { name: 'UDP only', script: `iptables -A OUTPUT -p udp -d ${metadata} -j DROP`, reasons: ['udp-only'] },
+  { name: 'non-root owner', script: `iptables -A OUTPUT -d ${metadata} -m owner --uid-owner 1000 -j DROP`, reasons: ['owner-non-root'] },
+  { name: 'delete rule', script: `iptables -D OUTPUT -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, reasons: ['delete-rule'] },
+  { name: 'firewalld remove', script: `firewall-cmd --direct --remove-rule ipv4 filter OUTPUT 0 -d ${metadata} -j DROP`, reasons: ['delete-rule'] },
+  { name: 'firewalld INPUT', script: `firewall-cmd --direct --add-rule ipv4 filter INPUT 0 -d ${metadata} -j DROP`, reasons: ['chain-input'] },
+  { name: 'ufw inbound', script: `ufw deny to ${metadata}`, reasons: ['chain-input'] },
+  { name: 'ufw allow out', script: `ufw allow out to ${metadata}`, reasons: ['target-accept'] },
+  { name: 'nft input hook', script: `nft add rule inet filter input ip daddr ${metadata} drop`, reasons: ['chain-input'] },
+  { name: 'nft udp', script: `nft add rule inet filter output ip daddr ${metadata} meta l4proto udp drop`, reasons: ['udp-only'] },
+];
+
+describe('analyzeBash ineffective rules', () => {
+  for (const testCase of ineffectiveCases) {
+    it(testCase.name, async () => {
+      const facts = await analyzeBashText(testCase.script);
+      if (testCase.reasons.length === 0) {
+        assert.strictEqual(facts.firewallRules.length, 0);
+        return;
+      }
+      const rule = onlyRule(facts);
+      assert.strictEqual(rule.effective, false);
+      assert.deepStrictEqual(rule.reasons, testCase.reasons);
+    });
+  }
+});
+
+describe('analyzeBash rule matching', () => {
+  it('ignores other addresses', async () => {
+    const facts = await analyzeBashText('iptables -A OUTPUT -d 10.0.0.1 -m owner ! --uid-owner 0 -j DROP');
+    assert.strictEqual(facts.firewallRules.length, 0);
+  });
+
+  it('ignores negated destination', async () => {
+    const facts = await analyzeBashText(`iptables -A OUTPUT ! -d ${metadata} -j DROP`);
+    assert.strictEqual(facts.firewallRules.length, 0);
+  });
+
+  it('ignores unknown destination', async () => {
+    const facts = await analyzeBashText('iptables -A OUTPUT -d "$ADDR" -m owner ! --uid-owner 0 -j DROP');
+    assert.strictEqual(facts.firewallRules.length, 0);
+  });
+
+  it('ignores placeholder destination', async () => {
+    const facts = await analyzeBashText('iptables -A OUTPUT -d xxxxxxxxxxxxxxx -m owner ! --uid-owner 0 -j DROP');
+    assert.strictEqual(facts.firewallRules.length, 0);
+  });
+
+  it('placeholder chain is unknown', async () => {
+    const rule = onlyRule(await analyzeBashText(`iptables -A xxxxxxxx -d ${metadata} -m owner ! --uid-owner 0 -j DROP`));
+    assert.strictEqual(rule.effective, false);
+    assert.deepStrictEqual(rule.unknownValues, ['chain']);
+  });
+
+  it('placeholder owner is unknown', async () => {
+    const rule = onlyRule(await analyzeBashText(`iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner ~~~~~~~ -j DROP`));
+    assert.strictEqual(rule.effective, false);
+    assert.deepStrictEqual(rule.unknownValues, ['owner']);
+  });
+
+  it('uses explicit placeholders', async () => {
+    const { getParsers } = await import('../../../server/src/engine/parsing/treeSitter');
+    const { analyzeBash } = await import('../../../server/src/engine/scripts/bash');
+    const { SourceMap } = await import('../../../server/src/engine/text');
+    const text = `iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner 0000 -j DROP`;
+    const start = text.indexOf('0000');
+    const map = SourceMap.identity('/f', 0, text.length);
+    const facts = analyzeBash({ text, map, placeholders: [{ start, end: start + 4 }] }, (await getParsers()).bash);
+    assert.deepStrictEqual(onlyRule(facts).unknownValues, ['owner']);
+  });
+
+  it('ignores LOG target', async () => {
+    const facts = await analyzeBashText(`iptables -A OUTPUT -d ${metadata} -j LOG`);
+    assert.strictEqual(facts.firewallRules.length, 0);
+  });
+
+  it('ignores listing commands', async () => {
+    const facts = await analyzeBashText(`iptables -C OUTPUT -d ${metadata} -j DROP`);
+    assert.strictEqual(facts.firewallRules.length, 0);
+  });
+
+  it('records the address as written', async () => {
+    const rule = onlyRule(await analyzeBashText(`iptables -A OUTPUT -d ${metadata}/32 -j DROP`));
+    assert.strictEqual(rule.address, `${metadata}/32`);
+  });
+});
+
+describe('analyzeBash two-rule form', () => {
+  const accept = `iptables -A OUTPUT -d ${metadata} -m owner --uid-owner 0 -j ACCEPT`;
+  const drop = `iptables -A OUTPUT -d ${metadata} -j DROP`;
+
+  it('pair is effective', async () => {
+    const facts = await analyzeBashText(`${accept}\n${drop}`);
+    assert.strictEqual(facts.firewallRules.length, 2);
+    assert.ok(facts.firewallRules.every((rule) => rule.effective));
+    assert.ok(facts.firewallRules.every((rule) => !rule.blocksRoot));
+    assert.deepStrictEqual(facts.firewallRules[0].pairedWith, facts.firewallRules[1].span);
+  });
+
+  it('drop first blocks root', async () => {
+    const facts = await analyzeBashText(`${drop}\n${accept}`);
+    const [first, second] = facts.firewallRules;
+    assert.strictEqual(first.effective, true);
+    assert.strictEqual(first.blocksRoot, true);
+    assert.strictEqual(second.effective, false);
+    assert.deepStrictEqual(second.reasons, ['target-accept']);
+  });
+
+  it('insert moves drop ahead', async () => {
+    const facts = await analyzeBashText(`${accept}\niptables -I OUTPUT -d ${metadata} -j DROP`);
+    assert.strictEqual(facts.firewallRules[1].blocksRoot, true);
+    assert.strictEqual(facts.firewallRules[0].effective, false);
+  });
+});
+
+describe('analyzeBash syntax errors', () => {
+  it('reports parse errors', async () => {
+    const facts = await analyzeBashText('if [ x; then\niptables -A OUTPUT -d 169.254.169.254 -j DROP');
+    assert.ok(facts.parseErrors.length > 0);
+  });
+
+  it('finds rules after an error', async () => {
+    const facts = await analyzeBashText('if [ x; then\niptables -A OUTPUT -d 169.254.169.254 -m owner ! --uid-owner 0 -j DROP');
+    assert.strictEqual(onlyRule(facts).effective, true);
+  });
+});
