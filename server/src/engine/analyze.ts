@@ -106,11 +106,20 @@ function applySuppressions(findings: Finding[], module: Module, analysis: Module
     if (!byFile.has(file)) byFile.set(file, findSuppressions(lines));
     const extent = (line: number) => statementEndLine(module, file, line);
     if (isSuppressed(byFile.get(file)!, lines, finding.ruleId, finding.location.range.start.line, extent)) continue;
-    const syntax = module.files.find((candidate) => candidate.path === file)?.syntax ?? 'bash';
-    const ignore = ignoreCommentFix(finding.ruleId, finding.location, lines, syntax);
+    const ignore = ignoreCommentFix(finding.ruleId, finding.location, lines, commentSyntax(module, file));
     kept.push(ignore ? { ...finding, fixes: [...finding.fixes, ignore] } : finding);
   }
   return kept;
+}
+
+/** Names the comment syntax of a file: its Terraform syntax, or one guessed from its name. */
+function commentSyntax(module: Module, file: string): string {
+  const own = module.files.find((candidate) => candidate.path === file);
+  if (own) return own.syntax;
+  if (/\.json$/i.test(file)) return 'json';
+  if (/\.ya?ml$/i.test(file)) return 'yaml';
+  if (/\.(ps1|psm1)$/i.test(file)) return 'powershell';
+  return 'bash';
 }
 
 /** Returns the last line of the block or attribute that starts on `line`, or `line` itself. */

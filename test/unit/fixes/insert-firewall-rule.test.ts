@@ -211,4 +211,13 @@ describe('ignore comment fix', () => {
     const [finding] = engine.analyzeModule(folder, memoryOverlay(new Map())).findings;
     assert.strictEqual(finding.fixes.filter((fix) => !fix.isPreferred).length, 0);
   });
+
+  it('is not offered in a JSON policy file', async () => {
+    const engine = await sharedEngine();
+    const folder = copyFixture(path.join('rules', 'agency-wildcard-policy', 'file-policy'));
+    const findings = engine.analyzeModule(folder, memoryOverlay(new Map())).findings;
+    const inJson = findings.filter((finding) => finding.location.file.endsWith('.json'));
+    assert.ok(inJson.length > 0, 'a finding in the policy file');
+    for (const finding of inJson) assert.strictEqual(finding.fixes.filter((fix) => !fix.isPreferred && /Ignore/.test(fix.title)).length, 0);
+  });
 });

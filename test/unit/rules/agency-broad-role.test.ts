@@ -96,6 +96,11 @@ describe('agency-broad-role', () => {
     assert.ok(finding.message.includes('"ecs-admin"'), finding.message);
   });
 
+  it('names the broadest role in the server finding', async () => {
+    const [finding] = await findingsOf('tenant-admin-split', 'ecs-metadata-unrestricted');
+    assert.ok(finding.message.includes('role "Tenant Administrator" in all_resources_roles'), finding.message);
+  });
+
   it('points related information at the agency', async () => {
     const [finding] = await findingsOf('service-full-access');
     assert.strictEqual(finding.related.length, 1);

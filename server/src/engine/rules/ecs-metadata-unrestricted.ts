@@ -4,6 +4,7 @@ import { getAttribute, resourceReferences } from '../terraform/lookup';
 import type { Attribute, Block, Expression } from '../terraform/model';
 import type { Finding, RelatedLocation } from '../types';
 import { buildFirewallFixes, guestOs } from '../fixes/insertFirewallRule';
+import { attachedAgency, broadestRole } from './agencies';
 import type { ModuleContext, ModuleRule } from './rule';
 import type { RuleMeta } from './registry';
 import { provisionerHostTypes, scalingGroupTypes, serverKinds, type ServerKind } from './servers';
@@ -38,6 +39,8 @@ export interface BootAssessment {
 export interface AgencyAttachment {
   display: string;
   attribute: Attribute;
+  /** The broadest system role the agency holds, when its block is in this module. */
+  broadestRole?: { role: string; list: string };
 }
 
 const reasonTexts: Record<IneffectiveReason, string> = {
@@ -87,6 +90,11 @@ function checkServer(context: ModuleContext, block: Block, kind: ServerKind): Fi
     };
   }
   const agency = findAgency(context, block, kind);
+  if (agency) {
+    const scoped = attachedAgency(context, name);
+    const role = scoped && broadestRole(context, scoped.block);
+    if (role) agency.broadestRole = role;
+  }
   return {
     ruleId: meta.id,
     severity: agency ? 'error' : 'warning',
@@ -123,7 +131,8 @@ function openMessage(name: string, boot: BootAssessment, agency: AgencyAttachmen
     `${name} leaves instance metadata open to every process on the server: ${cause}, ` +
     'and no step changes its metadata options.';
   if (agency) {
-    message += ` Agency ${agency.display} is attached, so any process can also read its temporary credentials.`;
+    const role = agency.broadestRole ? ` with role "${agency.broadestRole.role}" in ${agency.broadestRole.list}` : '';
+    message += ` Agency ${agency.display} is attached${role}, so any process can also read its temporary credentials.`;
   }
   return message;
 }
