@@ -1,0 +1,297 @@
+// Measures `metadata-guard scan` on a generated Terraform tree and compares it with
+// `terraform fmt -check -recursive` on the same tree, then writes docs/benchmarks.md.
+// Usage: npm run build && node scripts/bench.mjs [--runs N] [--keep]
+//   --runs N  timed runs of each command (default 5); the report gives the median.
+//   --keep    leave the generated tree in the temp folder instead of deleting it.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const cliBundle = path.join(root, 'dist', 'cli.js');
+const reportFile = path.join(root, 'docs', 'benchmarks.md');
+const terraformBin = '/usr/local/bin/terraform';
+
+const moduleCount = 200;
+const filesPerModule = 10;
+const linesPerFile = 105;
+
+/** Returns a seeded pseudo-random generator (mulberry32), so every run builds the same tree. */
+function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Formats attributes the way `terraform fmt` does, with the `=` signs of a group aligned. */
+function attributes(indent, pairs) {
+  const width = Math.max(...pairs.map(([key]) => key.length));
+  return pairs.map(([key, value]) => `${indent}${key.padEnd(width)} = ${value}`);
+}
+
+const hardenedScript = [
+  '#!/bin/bash',
+  'iptables -A OUTPUT -p tcp -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT',
+  'mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4',
+];
+const plainScript = ['#!/bin/bash', 'apt-get update', 'apt-get install -y nginx'];
+const forwardScript = ['#!/bin/bash', 'iptables -I FORWARD -p tcp -d 169.254.169.254 -j REJECT'];
+
+function heredoc(lines) {
+  return ['<<-EOT', ...lines.map((line) => `    ${line}`), '  EOT'].join('\n');
+}
+
+/** Picks a boot script: 40% with the firewall rule, 45% without, 15% with it on chain FORWARD. */
+function pickScript(value) {
+  if (value < 0.4) return hardenedScript;
+  if (value < 0.85) return plainScript;
+  return forwardScript;
+}
+
+function server(name, random) {
+  const script = pickScript(random());
+  const lines = [`resource "huaweicloud_compute_instance" "${name}" {`];
+  const pairs = [
+    ['name', `"${name}"`],
+    ['image_id', 'data.huaweicloud_images_image.ubuntu.id'],
+    ['flavor_id', '"s6.large.2"'],
+    ['availability_zone', '"ap-southeast-3a"'],
+    ['security_group_ids', '[huaweicloud_networking_secgroup.app.id]'],
+  ];
+  if (random() < 0.3) pairs.push(['agency_name', 'huaweicloud_identity_agency.app.name']);
+  if (random() < 0.2) {
+    pairs.push(['user_data', 'file("${path.module}/scripts/bootstrap.sh")']);
+    lines.push(...attributes('  ', pairs));
+  } else {
+    lines.push(...attributes('  ', pairs), '', `  user_data = ${heredoc(script)}`);
+  }
+  lines.push('', '  network {', '    uuid = huaweicloud_vpc_subnet.app.id', '  }', '', '  tags = {');
+  lines.push(...attributes('    ', [['team', '"platform"'], ['environment', '"benchmark"']]), '  }', '}');
+  return lines;
+}
+
+function agency(name) {
+  return [
+    `resource "huaweicloud_identity_agency" "${name}" {`,
+    ...attributes('  ', [
+      ['name', `"${name}"`],
+      ['delegated_service_name', '"op_svc_ecs"'],
+      ['duration', '"FOREVER"'],
+      ['domain_roles', '["OBS OperateAccess"]'],
+    ]),
+    '}',
+  ];
+}
+
+function securityGroupRule(name, port) {
+  return [
+    `resource "huaweicloud_networking_secgroup_rule" "${name}" {`,
+    ...attributes('  ', [
+      ['security_group_id', 'huaweicloud_networking_secgroup.app.id'],
+      ['direction', '"ingress"'],
+      ['ethertype', '"IPv4"'],
+      ['protocol', '"tcp"'],
+      ['ports', `"${port}"`],
+      ['remote_ip_prefix', '"10.0.0.0/8"'],
+    ]),
+    '}',
+  ];
+}
+
+function variable(name) {
+  return [
+    `variable "${name}" {`,
+    ...attributes('  ', [['type', 'string'], ['description', `"Setting ${name}."`], ['default', '""']]),
+    '}',
+  ];
+}
+
+/** Picks a block: 45% servers, 15% agencies, 25% security group rules, 15% variables. */
+function pickBlock(name, index, random) {
+  const value = random();
+  if (value < 0.45) return server(name, random);
+  if (value < 0.6) return agency(name);
+  if (value < 0.85) return securityGroupRule(name, 1000 + index);
+  return variable(name);
+}
+
+/** Builds one file of about `linesPerFile` lines from a seeded mix of blocks. */
+function terraformFile(prefix, random) {
+  const lines = [];
+  for (let block = 0; lines.length < linesPerFile; block++) {
+    const name = `${prefix}_${block}`;
+    const blockLines = pickBlock(name, block, random);
+    if (lines.length > 0) lines.push('');
+    lines.push(...blockLines);
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Writes the benchmark tree and returns its folder and size. */
+function generateTree() {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'metadata-guard-bench-'));
+  const random = seededRandom(20240607);
+  let lineCount = 0;
+  for (let module = 0; module < moduleCount; module++) {
+    const dir = path.join(tree, `service_${String(module).padStart(3, '0')}`);
+    fs.mkdirSync(path.join(dir, 'scripts'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'scripts', 'bootstrap.sh'), hardenedScript.join('\n') + '\n');
+    for (let file = 0; file < filesPerModule; file++) {
+      const text = terraformFile(`m${module}_f${file}`, random);
+      lineCount += text.split('\n').length - 1;
+      fs.writeFileSync(path.join(dir, `part_${file}.tf`), text);
+    }
+  }
+  return { tree, files: moduleCount * filesPerModule, lines: lineCount };
+}
+
+/** Runs the bundled CLI once in a child process and returns its wall time and peak RSS. */
+function timeScan(tree) {
+  // The child calls runCli directly so that it can print its own peak RSS (in KiB) when done.
+  const script =
+    "const cli = require(process.argv[1]);" +
+    "cli.runCli(process.argv.slice(2), { stdout() {}, stderr() {} }).then((code) => {" +
+    "  process.stderr.write(JSON.stringify({ code, maxRss: process.resourceUsage().maxRSS }));" +
+    "});";
+  const start = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['-e', script, cliBundle, 'scan', tree, '--fail-on', 'none'], {
+    encoding: 'utf8',
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const result = JSON.parse(child.stderr.trim().split('\n').pop() || '{}');
+  if (child.status !== 0 || result.code !== 0) {
+    throw new Error(`scan failed (exit ${child.status}, CLI code ${result.code}): ${child.stderr}`);
+  }
+  return { ms, maxRssKiB: result.maxRss };
+}
+
+/** Runs `terraform fmt -check -recursive` once and returns its wall time. */
+function timeTerraformFmt(tree, configFile) {
+  const start = process.hrtime.bigint();
+  const child = spawnSync(terraformBin, ['fmt', '-check', '-recursive', tree], {
+    encoding: 'utf8',
+    env: { ...process.env, TF_CLI_CONFIG_FILE: configFile, CHECKPOINT_DISABLE: '1' },
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  // Exit code 3 means some file is not formatted; the tree was still read and parsed.
+  if (child.status !== 0 && child.status !== 3) {
+    throw new Error(`terraform fmt failed (exit ${child.status}): ${child.stderr}`);
+  }
+  return { ms, unformatted: child.status === 3 };
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function parseOptions(argv) {
+  const options = { runs: 5, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--keep') options.keep = true;
+    else if (argv[i] === '--runs') options.runs = Number(argv[++i]);
+    else throw new Error(`unknown option '${argv[i]}'; expected --runs N or --keep`);
+  }
+  if (!Number.isInteger(options.runs) || options.runs < 1) {
+    throw new Error('--runs needs a whole number of at least 1');
+  }
+  return options;
+}
+
+function measure(tree, runs) {
+  timeScan(tree); // warm-up: fills the file cache for both commands
+  const scans = Array.from({ length: runs }, () => timeScan(tree));
+  if (!fs.existsSync(terraformBin)) return { scans, fmt: undefined };
+  const configFile = path.join(tree, '..', `terraformrc-${process.pid}`);
+  fs.writeFileSync(configFile, '');
+  try {
+    timeTerraformFmt(tree, configFile);
+    const fmt = Array.from({ length: runs }, () => timeTerraformFmt(tree, configFile));
+    return { scans, fmt };
+  } finally {
+    fs.rmSync(configFile, { force: true });
+  }
+}
+
+function terraformVersion() {
+  const child = spawnSync(terraformBin, ['version'], {
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+  });
+  return child.stdout.split('\n')[0].trim();
+}
+
+function formatMs(ms) {
+  return `${Math.round(ms)} ms`;
+}
+
+function renderReport(size, runs, { scans, fmt }) {
+  const scanMedian = median(scans.map((run) => run.ms));
+  const peakRss = Math.max(...scans.map((run) => run.maxRssKiB));
+  const cpus = os.cpus();
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (`scripts/bench.mjs`); rerun it to refresh this page.',
+    '',
+    `- Date: ${new Date().toISOString().slice(0, 10)}`,
+    `- Machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} logical cores, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB memory, ${os.type()} ${os.release()}`,
+    `- Node ${process.version}`,
+    `- Tree: ${size.files} generated \`.tf\` files in ${moduleCount} module folders, ` +
+      `${size.lines.toLocaleString('en-US')} lines (servers with and without the firewall rule, ` +
+      'agencies, heredoc and `file()` boot scripts, security group rules, variables)',
+    `- Runs: ${runs} timed runs of each command after one warm-up run; wall time of the whole ` +
+      'process, start-up included',
+    '',
+    '| command | median | fastest | slowest | peak RSS |',
+    '|---|---|---|---|---|',
+    row('`metadata-guard scan` (text report)', scans.map((run) => run.ms), `${Math.round(peakRss / 1024)} MiB`),
+  ];
+  if (fmt) {
+    lines.push(row('`terraform fmt -check -recursive`', fmt.map((run) => run.ms), 'not measured'));
+    const fmtMedian = median(fmt.map((run) => run.ms));
+    const verdict = scanMedian <= fmtMedian ? 'met' : 'not met';
+    lines.push(
+      '',
+      `Terraform: ${terraformVersion()}. Target (the scan is no slower than \`terraform fmt\`): ` +
+        `${verdict}, ${formatMs(scanMedian)} against ${formatMs(fmtMedian)}.`,
+    );
+  } else {
+    lines.push('', `\`terraform\` was not found at ${terraformBin}, so there is no comparison.`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+function row(label, times, rss) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const cells = [formatMs(median(times)), formatMs(sorted[0]), formatMs(sorted[sorted.length - 1])];
+  return `| ${label} | ${cells.join(' | ')} | ${rss} |`;
+}
+
+function main() {
+  const options = parseOptions(process.argv.slice(2));
+  if (!fs.existsSync(cliBundle)) throw new Error(`${cliBundle} not found; run npm run build first`);
+  const size = generateTree();
+  console.log(`Generated ${size.files} files, ${size.lines} lines in ${size.tree}`);
+  try {
+    const results = measure(size.tree, options.runs);
+    if (!results.fmt) console.log(`terraform not found at ${terraformBin}; timing the scan only`);
+    const report = renderReport(size, options.runs, results);
+    fs.mkdirSync(path.dirname(reportFile), { recursive: true });
+    fs.writeFileSync(reportFile, report);
+    console.log(report);
+  } finally {
+    if (!options.keep) fs.rmSync(size.tree, { recursive: true, force: true });
+  }
+}
+
+main();

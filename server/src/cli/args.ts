@@ -1,0 +1,130 @@
+import { parseArgs } from 'util';
+
+/** Output formats of `metadata-guard scan`. */
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+/** The lowest severity that makes `scan` exit with 1, or `none` to never fail. */
+export type FailOn = 'error' | 'warning' | 'info' | 'none';
+
+/** Options of `metadata-guard scan`. */
+export interface ScanCommand {
+  command: 'scan';
+  /** Files and folders to scan, as given on the command line (`.` when none are given). */
+  paths: string[];
+  format: OutputFormat;
+  failOn: FailOn;
+  /** File to write the report to instead of standard output. */
+  output?: string;
+}
+
+/** A parsed command line. */
+export type Command =
+  | ScanCommand
+  | { command: 'lsp' }
+  | { command: 'help' }
+  | { command: 'version' };
+
+/** A command line that cannot be run; the CLI prints the message and exits with 2. */
+export class UsageError extends Error {}
+
+const formats: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+const failOnValues: readonly FailOn[] = ['error', 'warning', 'info', 'none'];
+
+export const usage = `Usage:
+  metadata-guard scan [paths...] [--format text|json|sarif] [--fail-on error|warning|info|none]
+                      [--output FILE]
+  metadata-guard lsp --stdio
+  metadata-guard --help | --version
+
+Commands:
+  scan   Analyse the Terraform files (.tf, .tf.json) in the given files and folders
+         (default: the current folder) and report servers whose instance metadata is open.
+  lsp    Run the language server over standard input and output.
+
+Options of scan:
+  --format FORMAT    Report format: text (default), json or sarif (SARIF 2.1.0).
+  --fail-on LEVEL    Exit with 1 when a finding of this severity or a more serious one is
+                     reported: error, warning (default), info, or none to always exit with 0.
+  --output FILE      Write the report to FILE instead of standard output.
+
+Exit codes: 0 no finding reaches --fail-on, 1 at least one does, 2 invalid usage, a path not
+found, no file could be read, or the scan failed.
+`;
+
+/** Parses the arguments after `node metadata-guard.js`; throws UsageError when they are invalid. */
+export function parseCommandLine(argv: string[]): Command {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    return { command: 'help' };
+  }
+  if (first === '--version' || first === '-v') return { command: 'version' };
+  if (first === 'scan') return parseScan(rest);
+  if (first === 'lsp') return parseLsp(rest);
+  throw new UsageError(`unknown command '${first}'; expected 'scan' or 'lsp' (see --help)`);
+}
+
+function parseScan(args: string[]): ScanCommand | { command: 'help' } {
+  const { values, positionals } = parseStrict(args, {
+    format: { type: 'string', short: 'f' },
+    'fail-on': { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) return { command: 'help' };
+
+  const format = checkChoice('--format', values.format ?? 'text', formats);
+  const failOn = checkChoice('--fail-on', values['fail-on'] ?? 'warning', failOnValues);
+  if (values.output === '') throw new UsageError('--output needs a file name');
+  return {
+    command: 'scan',
+    paths: positionals.length > 0 ? positionals : ['.'],
+    format,
+    failOn,
+    output: values.output as string | undefined,
+  };
+}
+
+function parseLsp(args: string[]): { command: 'lsp' } {
+  // vscode-languageclient adds --clientProcessId=N to the server's arguments.
+  const { values, positionals } = parseStrict(args, {
+    stdio: { type: 'boolean' },
+    clientProcessId: { type: 'string' },
+  });
+  if (positionals.length > 0) {
+    throw new UsageError(`lsp takes no arguments, but got '${positionals[0]}'`);
+  }
+  if (!values.stdio) throw new UsageError('lsp needs --stdio (the only transport it supports)');
+  return { command: 'lsp' };
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** Runs util.parseArgs and turns its errors into one-line usage errors naming the option. */
+function parseStrict(args: string[], options: OptionSpec) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(describeParseError(error, args));
+  }
+}
+
+function describeParseError(error: unknown, args: string[]): string {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  const quoted = /'(-[^']*)'/.exec(message)?.[1] ?? args.find((arg) => arg.startsWith('-')) ?? '';
+  const option = /--[\w-]+/.exec(quoted)?.[0] ?? quoted;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${option}' (see --help)`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return message.includes('argument missing')
+      ? `option '${option}' needs a value (see --help)`
+      : `option '${option}' takes no value (see --help)`;
+  }
+  return message.split('\n')[0];
+}
+
+function checkChoice<T extends string>(option: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(
+    `invalid value '${String(value)}' for ${option}; expected one of: ${choices.join(', ')}`,
+  );
+}
