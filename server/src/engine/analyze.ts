@@ -7,8 +7,10 @@ import type { SourceProvider } from './source';
 import { findSuppressions, isSuppressed, type Suppression } from './suppressions';
 import { loadModule } from './terraform/module';
 import type { Block, Module } from './terraform/model';
+import { LineIndex } from './text';
 import type { Finding, Notice } from './types';
-import { findModuleFolders, isTerraformFile } from './walk';
+import { analysisUnitOf, unitKey, type AnalysisUnit } from './units';
+import { findUnits } from './walk';
 
 /** What one analysis returns. */
 export interface AnalysisResult {
@@ -47,26 +49,66 @@ export class Engine {
     };
   }
 
+  /** Analyses one unit: a module folder, or a stand-alone document with its own rules. */
+  analyzeUnit(unit: AnalysisUnit, source: SourceProvider): AnalysisResult {
+    if (unit.kind === 'module') return this.analyzeModule(unit.dir, source);
+    return this.analyzeDocument(unit, source);
+  }
+
   /**
-   * Analyses every module folder under the given files and folders, skipping `.git`,
-   * `node_modules` and `.terraform`. Symbolic-link loops end the walk.
+   * Analyses every unit under the given files and folders, skipping `.git`, `node_modules` and
+   * `.terraform`. Symbolic-link loops end the walk.
    */
   scan(paths: string[], source: SourceProvider): AnalysisResult {
-    const folders = new Set<string>();
+    const units = new Map<string, AnalysisUnit>();
     for (const entry of paths) {
       const absolute = path.resolve(entry);
-      if (isTerraformFile(absolute)) folders.add(path.dirname(absolute));
-      else for (const folder of findModuleFolders(absolute, source)) folders.add(folder);
+      const found = source.isDirectory(absolute) ? findUnits(absolute, source) : [analysisUnitOf(absolute, source)];
+      for (const unit of found) if (unit) units.set(unitKey(unit), unit);
     }
     const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
-    for (const folder of [...folders].sort()) {
-      const part = this.analyzeModule(folder, source);
+    for (const key of [...units.keys()].sort()) {
+      const part = this.analyzeUnit(units.get(key)!, source);
       result.findings.push(...part.findings);
       result.notices.push(...part.notices);
       result.analyzedFiles.push(...part.analyzedFiles);
       result.dependencies.push(...part.dependencies);
     }
     return result;
+  }
+
+  private analyzeDocument(unit: Extract<AnalysisUnit, { kind: 'document' }>, source: SourceProvider): AnalysisResult {
+    let text: string;
+    try {
+      text = source.readText(unit.file);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return { findings: [], notices: [{ file: unit.file, message: `skipped: ${reason}` }], analyzedFiles: [unit.file], dependencies: [unit.file] };
+    }
+    const notices: Notice[] = [];
+    let findings: Finding[] = [];
+    let dependencies: string[] = [];
+    try {
+      const analysis = unit.documentKind.analyze(unit.file, text, { source, parsers: this.parsers });
+      findings = analysis.findings;
+      notices.push(...analysis.notices);
+      dependencies = analysis.dependencies;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      notices.push({ file: unit.file, message: `analysis of ${unit.documentKind.id} document failed: ${reason}` });
+    }
+    const lines = new LineIndex(text);
+    const suppressions = findSuppressions(lines);
+    const kept: Finding[] = [];
+    for (const finding of findings) {
+      const line = finding.location.range.start.line;
+      if (finding.location.file === unit.file && isSuppressed(suppressions, lines, finding.ruleId, line, (l) => l)) continue;
+      const ignore = finding.location.file === unit.file && unit.documentKind.commentSyntax
+        ? ignoreCommentFix(finding.ruleId, finding.location, lines, unit.documentKind.commentSyntax)
+        : undefined;
+      kept.push(ignore ? { ...finding, fixes: [...finding.fixes, ignore] } : finding);
+    }
+    return { findings: kept, notices, analyzedFiles: [unit.file], dependencies: [unit.file, ...dependencies] };
   }
 }
 

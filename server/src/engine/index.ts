@@ -9,3 +9,5 @@ export { createEngine, Engine } from './analyze';
 export type { AnalysisResult } from './analyze';
 export { ruleDocs, rules } from './rules/registry';
 export type { RuleMeta } from './rules/registry';
+export { analysisUnitOf, isModuleFile, isTerraformFile, unitKey } from './units';
+export type { AnalysisUnit } from './units';

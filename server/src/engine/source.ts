@@ -16,6 +16,8 @@ export interface SourceProvider {
   /** Returns the entries of a folder, or an empty list when it cannot be read. */
   listDirectory(path: string): DirectoryEntry[];
   exists(path: string): boolean;
+  /** True when the path is a folder (following symbolic links). */
+  isDirectory(path: string): boolean;
   /** Returns the path with symbolic links resolved, or undefined when it does not exist. */
   realPath(path: string): string | undefined;
 }
@@ -53,6 +55,10 @@ export class DiskSourceProvider implements SourceProvider {
 
   exists(path: string): boolean {
     return fs.existsSync(path);
+  }
+
+  isDirectory(path: string): boolean {
+    return !!statOrUndefined(path)?.isDirectory();
   }
 
   realPath(path: string): string | undefined {
@@ -93,5 +99,9 @@ export class OverlaySourceProvider implements SourceProvider {
 
   realPath(path: string): string | undefined {
     return this.base.realPath(path);
+  }
+
+  isDirectory(path: string): boolean {
+    return this.overlay(path) === undefined && this.base.isDirectory(path);
   }
 }

@@ -1,19 +1,17 @@
 import * as path from 'path';
 import type { SourceProvider } from './source';
+import { analysisUnitOf, isTerraformFile, unitKey, type AnalysisUnit } from './units';
 
 /** Folders a workspace walk never enters. */
 export const excludedFolders: ReadonlySet<string> = new Set(['.git', 'node_modules', '.terraform']);
 
-export function isTerraformFile(file: string): boolean {
-  return file.endsWith('.tf') || file.endsWith('.tf.json');
-}
-
 /**
- * Lists every folder under `root` (itself included) that holds a `.tf` or `.tf.json` file.
- * Folders are identified by their real path, so a symbolic-link loop is entered once.
+ * Lists the analysis units under `root` (itself included): every folder that holds a `.tf` or
+ * `.tf.json` file, and every stand-alone document a document kind claims. Folders are identified
+ * by their real path, so a symbolic-link loop is entered once.
  */
-export function findModuleFolders(root: string, source: SourceProvider): string[] {
-  const found: string[] = [];
+export function findUnits(root: string, source: SourceProvider): AnalysisUnit[] {
+  const found = new Map<string, AnalysisUnit>();
   const visited = new Set<string>();
   const pending = [root];
   while (pending.length > 0) {
@@ -21,12 +19,15 @@ export function findModuleFolders(root: string, source: SourceProvider): string[
     const real = source.realPath(folder);
     if (real === undefined || visited.has(real)) continue;
     visited.add(real);
-    let hasTerraform = false;
     for (const entry of source.listDirectory(folder)) {
-      if (entry.isDirectory && !excludedFolders.has(entry.name)) pending.push(path.join(folder, entry.name));
-      else if (entry.isFile && isTerraformFile(entry.name)) hasTerraform = true;
+      const child = path.join(folder, entry.name);
+      if (entry.isDirectory) {
+        if (!excludedFolders.has(entry.name)) pending.push(child);
+      } else if (entry.isFile) {
+        const unit = isTerraformFile(entry.name) ? { kind: 'module' as const, dir: folder } : analysisUnitOf(child, source);
+        if (unit) found.set(unitKey(unit), unit);
+      }
     }
-    if (hasTerraform) found.push(folder);
   }
-  return found.sort();
+  return [...found.values()].sort((a, b) => unitKey(a).localeCompare(unitKey(b)));
 }

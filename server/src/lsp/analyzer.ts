@@ -1,10 +1,11 @@
 import type { RemoteConsole } from 'vscode-languageserver/node';
-import type { Engine, Notice } from '../engine';
+import { analysisUnitOf, type AnalysisUnit, type Engine, type Notice, type SourceProvider } from '../engine';
 import type { OpenDocuments } from './documents';
 import { ResultStore } from './results';
 
 /**
- * Analyses module folders with the engine and stores the results. Each analysis gets a number.
+ * Analyses units (module folders and stand-alone documents) with the engine and stores the
+ * results, keyed by the folder or the document path. Each analysis gets a number.
  * When a newer analysis of the same folder is requested while an older one waits for the engine,
  * the older one is dropped, so the store never goes back to an older result.
  */
@@ -22,7 +23,7 @@ export class ModuleAnalyzer {
     private readonly onChanged: (files: string[]) => void,
   ) {}
 
-  /** Analyses each folder; failures are logged, and the promise never rejects. */
+  /** Analyses each unit, named by its key; failures are logged, and the promise never rejects. */
   async analyze(dirs: Iterable<string>): Promise<void> {
     await Promise.all([...new Set(dirs)].map((dir) => this.analyzeOne(dir)));
   }
@@ -40,7 +41,9 @@ export class ModuleAnalyzer {
 
     try {
       const { source, versions } = this.documents.snapshot();
-      const analysis = engine.analyzeModule(dir, source);
+      const unit = unitFromKey(dir, source);
+      if (!unit) return;
+      const analysis = engine.analyzeUnit(unit, source);
       this.loggedFailures.delete(dir);
       this.logNotices(analysis.notices);
       this.onChanged(this.store.set(ResultStore.fromAnalysis(dir, run, analysis, versions)));
@@ -65,4 +68,10 @@ export class ModuleAnalyzer {
       this.console.info(`${notice.file}: ${notice.message}`);
     }
   }
+}
+
+/** Turns a stored key back into a unit: a folder is a module, a file is a document. */
+function unitFromKey(key: string, source: SourceProvider): AnalysisUnit | undefined {
+  if (source.isDirectory(key)) return { kind: 'module', dir: key };
+  return analysisUnitOf(key, source);
 }

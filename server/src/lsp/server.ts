@@ -7,13 +7,13 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { createEngine, ruleDocs } from '../engine';
+import { analysisUnitOf, createEngine, ruleDocs, unitKey } from '../engine';
 import { ModuleAnalyzer } from './analyzer';
 import { buildCodeActions } from './codeActions';
 import { Debouncer } from './debounce';
 import { findingToDiagnostic } from './diagnostics';
 import { OpenDocuments } from './documents';
-import { isTerraformFile, moduleDirOf, uriToPath } from './paths';
+import { uriToPath } from './paths';
 import { DiagnosticsPublisher } from './publisher';
 import { ResultStore } from './results';
 import { SettingsCache, settingsSection } from './settings';
@@ -100,7 +100,8 @@ function analyzeForDocument(parts: ServerParts, uri: string): void {
   if (!file) return;
 
   const dirs = parts.store.modulesAffectedBy(file);
-  if (isTerraformFile(file)) dirs.push(moduleDirOf(file));
+  const unit = analysisUnitOf(file, parts.documents.snapshot().source);
+  if (unit) dirs.push(unitKey(unit));
   void parts.analyzer.analyze(dirs);
 }
 

@@ -1,7 +1,6 @@
 import * as path from 'path';
 import type { DirectoryEntry, SourceProvider } from '../../../server/src/engine/source';
-import { Language, Parser } from 'web-tree-sitter';
-import type { Parsers } from '../../../server/src/engine/parsing/treeSitter';
+import { getParsers, type Parsers } from '../../../server/src/engine/parsing/treeSitter';
 import { evaluateString, type Alternative, type TextPiece } from '../../../server/src/engine/terraform/evaluate';
 import { loadModule } from '../../../server/src/engine/terraform/module';
 import type { Module } from '../../../server/src/engine/terraform/model';
@@ -37,34 +36,15 @@ export class MemorySource implements SourceProvider {
   realPath(file: string): string | undefined {
     return this.exists(file) ? file : undefined;
   }
+
+  isDirectory(dir: string): boolean {
+    return Object.keys(this.files).some((file) => file.startsWith(`${dir}${path.sep}`));
+  }
 }
 
-let parsers: Promise<Parsers> | undefined;
-
-/**
- * Loads the grammars for these tests.
- * NOTE: `getParsers()` fails to load the runtime because web-tree-sitter 0.25.10 does not export
- * `web-tree-sitter/package.json`. Switch to it once its `locateWasm` resolves the main file.
- */
+/** Loads the grammars for these tests, once per process. */
 export function testParsers(): Promise<Parsers> {
-  parsers ??= loadTestParsers();
-  return parsers;
-}
-
-async function loadTestParsers(): Promise<Parsers> {
-  const runtimeDir = path.dirname(require.resolve('web-tree-sitter'));
-  await Parser.init({ locateFile: (file: string) => path.join(runtimeDir, file) });
-  const grammar = async (packageName: string, file: string): Promise<Parser> => {
-    const packageDir = path.dirname(require.resolve(`${packageName}/package.json`));
-    const parser = new Parser();
-    parser.setLanguage(await Language.load(path.join(packageDir, file)));
-    return parser;
-  };
-  return {
-    hcl: await grammar('@tree-sitter-grammars/tree-sitter-hcl', 'tree-sitter-hcl.wasm'),
-    bash: await grammar('tree-sitter-bash', 'tree-sitter-bash.wasm'),
-    powershell: await grammar('tree-sitter-powershell', 'tree-sitter-powershell.wasm'),
-  };
+  return getParsers();
 }
 
 /** Loaded module plus an evaluator bound to it. */
