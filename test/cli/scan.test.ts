@@ -101,6 +101,14 @@ describe('cli scan', function () {
       assert.strictEqual(rule.defaultConfiguration.level, 'warning');
     });
 
+    it('agency results in iam.tf', () => {
+      const results = sarif.runs[0].results.filter(
+        (result: any) => result.locations[0].physicalLocation.artifactLocation.uri === 'examples/iam.tf',
+      );
+      const summary = results.map((result: any) => `${result.ruleId}:${result.level}:${result.locations[0].physicalLocation.region.startLine}`);
+      assert.deepStrictEqual(summary.sort(), ['agency-broad-role:error:11', 'agency-wildcard-policy:warning:25']);
+    });
+
     it('srcroot is the current folder', () => {
       const srcroot = sarif.runs[0].originalUriBaseIds.SRCROOT.uri;
       assert.strictEqual(srcroot, pathToFileURL(repoRoot).href + '/');
@@ -165,7 +173,7 @@ describe('cli scan', function () {
       assert.match(summary, /^\d+ errors, \d+ warnings, \d+ infos in \d+ files$/);
       assert.ok(lines.length > 0);
       for (const line of lines) {
-        assert.match(line, /^examples\/[^:]+:\d+:\d+ (error|warning|info) ecs-metadata-unrestricted \S/);
+        assert.match(line, /^examples\/[^:]+:\d+:\d+ (error|warning|info) [a-z][a-z-]+ \S/);
       }
     });
 
