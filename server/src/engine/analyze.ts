@@ -2,13 +2,16 @@ import * as path from 'path';
 import { ignoreCommentFix } from './fixes/ignoreComment';
 import { ModuleAnalysis } from './moduleContext';
 import { getParsers, type Parsers } from './parsing/treeSitter';
-import { moduleRules } from './rules/registry';
+import { checkBootScripts } from './rules/bootScripts';
+import { moduleRules, scriptRules } from './rules/registry';
+import type { ModuleRule } from './rules/rule';
 import type { SourceProvider } from './source';
-import { findSuppressions, isSuppressed, type Suppression } from './suppressions';
+import { FileTooLargeError, maxFileBytes } from './source';
+import { coveringSuppression, expiryNote, findSuppressions, isExpired, type Suppression } from './suppressions';
 import { loadModule } from './terraform/module';
 import type { Block, Module } from './terraform/model';
 import { LineIndex } from './text';
-import type { Finding, Notice } from './types';
+import type { Finding, Fix, Notice } from './types';
 import { analysisUnitOf, unitKey, type AnalysisUnit } from './units';
 import { findUnits } from './walk';
 
@@ -22,18 +25,33 @@ export interface AnalysisResult {
   dependencies: string[];
 }
 
+/** Options of `Engine.scan`. */
+export interface ScanOptions {
+  /** Tells whether a file or folder, by absolute path, is left out of the walk. */
+  exclude?: (file: string) => boolean;
+}
+
 /** Runs the rules over Terraform modules. Create it once; it holds the loaded parsers. */
 export class Engine {
-  constructor(private readonly parsers: Parsers) {}
+  /**
+   * Creates an engine over loaded parsers. `rules` replaces the registered module rules; only
+   * tests pass it (to inject a failing rule), and neither the CLI nor the server exposes it.
+   */
+  constructor(
+    private readonly parsers: Parsers,
+    private readonly rules: readonly ModuleRule[] = moduleRules,
+  ) {}
 
   /** Analyses the Terraform module in folder `dir` (its `.tf`, `.tf.json` and tfvars files). */
   analyzeModule(dir: string, source: SourceProvider): AnalysisResult {
     const { module, errors } = loadModule(dir, source, this.parsers);
-    const notices: Notice[] = errors.map((error) => ({ file: error.file, message: error.message }));
+    const notices: Notice[] = errors.map((error) =>
+      error.tooLarge ? tooLargeNotice(error.file) : { file: error.file, message: error.message },
+    );
     notices.push(...parseNotices(module));
     const analysis = new ModuleAnalysis(module, source, this.parsers);
     const findings: Finding[] = [];
-    for (const rule of moduleRules) {
+    for (const rule of this.rules) {
       try {
         findings.push(...rule.check(analysis));
       } catch (error) {
@@ -41,12 +59,29 @@ export class Engine {
         notices.push({ file: dir, message: `rule ${rule.meta.id} failed on module ${dir}: ${reason}` });
       }
     }
+    const scripts = this.checkModuleScripts(analysis, source, notices);
+    findings.push(...scripts.findings);
     return {
-      findings: applySuppressions(findings, module, analysis),
+      findings: applySuppressions(findings, module, analysis).map((finding) => demoteFixesInBrokenFiles(finding, module)),
       notices,
-      analyzedFiles: module.files.map((file) => file.path),
+      analyzedFiles: [...module.files.map((file) => file.path), ...scripts.scriptFiles],
       dependencies: [...new Set([...module.readFiles, ...analysis.readFiles])],
     };
+  }
+
+  /**
+   * Runs the script rules on the module's boot scripts. Script files that are stand-alone
+   * documents (a `.sh` file named by `file()`) are reported by their own analysis instead.
+   */
+  private checkModuleScripts(analysis: ModuleAnalysis, source: SourceProvider, notices: Notice[]) {
+    const standalone = (file: string) => analysisUnitOf(file, source)?.kind === 'document';
+    try {
+      return checkBootScripts(analysis, scriptRules, standalone);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      notices.push({ file: analysis.module.dir, message: `script rules failed on module ${analysis.module.dir}: ${reason}` });
+      return { findings: [], scriptFiles: [] };
+    }
   }
 
   /** Analyses one unit: a module folder, or a stand-alone document with its own rules. */
@@ -56,14 +91,16 @@ export class Engine {
   }
 
   /**
-   * Analyses every unit under the given files and folders, skipping `.git`, `node_modules` and
-   * `.terraform`. Symbolic-link loops end the walk.
+   * Analyses every unit under the given files and folders, skipping `.git`, `node_modules`,
+   * `.terraform` and whatever `options.exclude` rejects (absolute paths). Symbolic-link loops end
+   * the walk.
    */
-  scan(paths: string[], source: SourceProvider): AnalysisResult {
+  scan(paths: string[], source: SourceProvider, options: ScanOptions = {}): AnalysisResult {
+    const excluded = options.exclude ?? (() => false);
     const units = new Map<string, AnalysisUnit>();
     for (const entry of paths) {
       const absolute = path.resolve(entry);
-      const found = source.isDirectory(absolute) ? findUnits(absolute, source) : [analysisUnitOf(absolute, source)];
+      const found = source.isDirectory(absolute) ? findUnits(absolute, source, excluded) : [analysisUnitOf(absolute, source)];
       for (const unit of found) if (unit) units.set(unitKey(unit), unit);
     }
     const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
@@ -83,7 +120,9 @@ export class Engine {
       text = source.readText(unit.file);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return { findings: [], notices: [{ file: unit.file, message: `skipped: ${reason}` }], analyzedFiles: [unit.file], dependencies: [unit.file] };
+      const message = `skipped: ${reason}`;
+      const notice = error instanceof FileTooLargeError ? tooLargeNotice(unit.file) : { file: unit.file, message };
+      return { findings: [], notices: [notice], analyzedFiles: [unit.file], dependencies: [unit.file] };
     }
     const notices: Notice[] = [];
     let findings: Finding[] = [];
@@ -100,10 +139,12 @@ export class Engine {
     const lines = new LineIndex(text);
     const suppressions = findSuppressions(lines);
     const kept: Finding[] = [];
-    for (const finding of findings) {
-      const line = finding.location.range.start.line;
-      if (finding.location.file === unit.file && isSuppressed(suppressions, lines, finding.ruleId, line, (l) => l)) continue;
-      const ignore = finding.location.file === unit.file && unit.documentKind.commentSyntax
+    for (const original of findings) {
+      const own = original.location.file === unit.file;
+      const state = own ? suppressionState(suppressions, lines, original, (l) => l) : { suppressed: false, finding: original };
+      if (state.suppressed) continue;
+      const finding = state.finding;
+      const ignore = own && unit.documentKind.commentSyntax
         ? ignoreCommentFix(finding.ruleId, finding.location, lines, unit.documentKind.commentSyntax)
         : undefined;
       kept.push(ignore ? { ...finding, fixes: [...finding.fixes, ignore] } : finding);
@@ -134,24 +175,68 @@ function parseNotices(module: Module): Notice[] {
   return notices;
 }
 
+/**
+ * Marks no fix preferred when it edits a file that parsed only in part. Error recovery can drop
+ * statements (a heredoc, an attribute) from the syntax tree, so such a fix may add what the file
+ * already has, and editors apply preferred fixes without showing them.
+ */
+function demoteFixesInBrokenFiles(finding: Finding, module: Module): Finding {
+  const broken = new Set(module.files.filter((file) => file.parseErrors.length > 0).map((file) => file.path));
+  const touchesBroken = (fix: Fix) => fix.edits.some((edit) => broken.has(edit.file));
+  if (!finding.fixes.some((fix) => fix.isPreferred && touchesBroken(fix))) return finding;
+
+  const fixes = finding.fixes.map((fix) => (fix.isPreferred && touchesBroken(fix) ? { ...fix, isPreferred: false } : fix));
+  return { ...finding, fixes };
+}
+
 /** Drops suppressed findings and adds the "ignore with a comment" fix to the rest. */
 function applySuppressions(findings: Finding[], module: Module, analysis: ModuleAnalysis): Finding[] {
   const byFile = new Map<string, Suppression[]>();
   const kept: Finding[] = [];
-  for (const finding of findings) {
-    const file = finding.location.file;
+  for (const original of findings) {
+    const file = original.location.file;
     const lines = analysis.lines(file);
     if (!lines) {
-      kept.push(finding);
+      kept.push(original);
       continue;
     }
     if (!byFile.has(file)) byFile.set(file, findSuppressions(lines));
     const extent = (line: number) => statementEndLine(module, file, line);
-    if (isSuppressed(byFile.get(file)!, lines, finding.ruleId, finding.location.range.start.line, extent)) continue;
+    const state = suppressionState(byFile.get(file)!, lines, original, extent);
+    if (state.suppressed) continue;
+    const finding = state.finding;
     const ignore = ignoreCommentFix(finding.ruleId, finding.location, lines, commentSyntax(module, file));
     kept.push(ignore ? { ...finding, fixes: [...finding.fixes, ignore] } : finding);
   }
   return kept;
+}
+
+/**
+ * Decides whether a finding is suppressed. A finding whose covering comment has expired is kept,
+ * with a note in its message and the comment as a related location.
+ */
+function suppressionState(
+  suppressions: Suppression[],
+  lines: LineIndex,
+  finding: Finding,
+  extent: (line: number) => number,
+): { suppressed: boolean; finding: Finding } {
+  const line = finding.location.range.start.line;
+  const suppression = coveringSuppression(suppressions, lines, finding.ruleId, line, extent);
+  if (!suppression) return { suppressed: false, finding };
+  if (!isExpired(suppression)) return { suppressed: true, finding };
+
+  const commentRange = lines.range(lines.lineStart(suppression.line), lines.lineEnd(suppression.line));
+  const related = { location: { file: finding.location.file, range: commentRange }, message: `suppression expired on ${suppression.expires}` };
+  const expired = { ...finding, message: finding.message + expiryNote(suppression), related: [...finding.related, related] };
+  return { suppressed: false, finding: expired };
+}
+
+/** A notice about a file over the size limit, placed at the file's start so editors show it once. */
+function tooLargeNotice(file: string): Notice {
+  const start = { line: 0, character: 0 };
+  const message = `${path.basename(file)} was not analysed: it is larger than the limit of ${maxFileBytes} bytes.`;
+  return { file, message, range: { start, end: start } };
 }
 
 /** Names the comment syntax of a file: its Terraform syntax, or one guessed from its name. */

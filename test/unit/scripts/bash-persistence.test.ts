@@ -22,6 +22,16 @@ describe('analyzeBash saves', () => {
     });
   }
 
+  it('save after && with redirect', async () => {
+    const facts = await analyzeBashText('mkdir -p /etc/iptables && iptables-save > /etc/iptables/rules.v4');
+    assert.strictEqual(facts.saves.length, 1);
+  });
+
+  it('redirect of the first command is no save', async () => {
+    const facts = await analyzeBashText('iptables-save && echo done > /tmp/log');
+    assert.strictEqual(facts.saves.length, 0);
+  });
+
   it('bare iptables-save is no save', async () => {
     const facts = await analyzeBashText('iptables-save\niptables-save > /dev/null');
     assert.strictEqual(facts.saves.length, 0);

@@ -1,4 +1,7 @@
 import type { Parsers } from '../parsing/treeSitter';
+import { ansibleDocument } from './ansible';
+import { cloudInitDocument, powerShellDocument, shellDocument } from './scripts';
+import { pulumiYamlKind, typeScriptProgramKind } from '../programs/analyze';
 import type { SourceProvider } from '../source';
 import type { Finding, Notice } from '../types';
 
@@ -33,4 +36,11 @@ export interface DocumentKind {
  * Every stand-alone document kind, tried in order; the first that matches a file analyses it.
  * Terraform files are not here: they are analysed per module folder.
  */
-export const documentKinds: DocumentKind[] = [];
+export const documentKinds: DocumentKind[] = [
+  typeScriptProgramKind,
+  pulumiYamlKind,
+  shellDocument,
+  powerShellDocument,
+  cloudInitDocument,
+  ansibleDocument,
+];

@@ -1,10 +1,11 @@
-import type { FirewallRule, IneffectiveReason } from '../scripts/facts';
+import type { FirewallRule, IneffectiveReason, ScriptFacts } from '../scripts/facts';
 import type { Alternative, TextPiece } from '../terraform/evaluate';
 import { getAttribute, resourceReferences } from '../terraform/lookup';
 import type { Attribute, Block, Expression } from '../terraform/model';
 import type { Finding, RelatedLocation } from '../types';
 import { buildFirewallFixes, guestOs } from '../fixes/insertFirewallRule';
 import { attachedAgency, broadestRole } from './agencies';
+import { analyzeBootScript, userDataOfPiece } from './bootScripts';
 import type { ModuleContext, ModuleRule } from './rule';
 import type { RuleMeta } from './registry';
 import { provisionerHostTypes, scalingGroupTypes, serverKinds, type ServerKind } from './servers';
@@ -43,7 +44,8 @@ export interface AgencyAttachment {
   broadestRole?: { role: string; list: string };
 }
 
-const reasonTexts: Record<IneffectiveReason, string> = {
+/** Explains each reason why a firewall rule does not restrict non-root users. */
+export const reasonTexts: Record<IneffectiveReason, string> = {
   'chain-input': 'chain INPUT filters incoming traffic',
   'chain-forward': 'chain FORWARD filters routed traffic, not the server\'s own processes',
   'chain-docker-user': 'chain DOCKER-USER filters container traffic, not the server\'s own processes',
@@ -87,6 +89,7 @@ function checkServer(context: ModuleContext, block: Block, kind: ServerKind): Fi
       location,
       related,
       fixes: [],
+      unknownValue: true,
     };
   }
   const agency = findAgency(context, block, kind);
@@ -98,7 +101,7 @@ function checkServer(context: ModuleContext, block: Block, kind: ServerKind): Fi
   return {
     ruleId: meta.id,
     severity: agency ? 'error' : 'warning',
-    message: openMessage(name, boot, agency),
+    message: openMessage(name, { ...boot, hasBootScript: boot.attributes.length > 0 }, agency),
     location,
     related,
     fixes: buildFirewallFixes(context, block, kind, boot, guestOs(context, block, boot)),
@@ -117,9 +120,14 @@ function labelLocation(context: ModuleContext, block: Block) {
   return context.location(block.file.path, quoted ? first.start - 1 : first.start, quoted ? last.end + 1 : last.end);
 }
 
-function openMessage(name: string, boot: BootAssessment, agency: AgencyAttachment | undefined): string {
+/** Builds the message for a server whose metadata is open, naming its agency when one is attached. */
+export function openMessage(
+  name: string,
+  boot: Pick<BootAssessment, 'ineffectiveRules'> & { hasBootScript: boolean },
+  agency: Pick<AgencyAttachment, 'display' | 'broadestRole'> | undefined,
+): string {
   let cause: string;
-  if (boot.attributes.length === 0) {
+  if (!boot.hasBootScript) {
     cause = 'it has no boot script (user data) with a guest firewall rule that limits 169.254.169.254 to root';
   } else if (boot.ineffectiveRules.length > 0) {
     const reasons = [...new Set(boot.ineffectiveRules.flatMap((rule) => rule.reasons))];
@@ -180,17 +188,14 @@ function assessAlternative(context: ModuleContext, alternative: Alternative, ass
       unknown = true;
       continue;
     }
-    const language = scriptKind(piece.text);
-    if (language === 'cloud-config' || language === 'multipart') {
-      // NOTE: cloud-config and MIME multipart user data are not analysed yet, so a rule they
-      // carry cannot be seen; report them as unverifiable rather than open.
-      assessment.unknownReasons.push(`${language} user data is not analysed yet`);
+    const userData = userDataOfPiece(piece);
+    for (const error of userData.errors.slice(0, 1)) {
+      assessment.unknownReasons.push(`its cloud-config user data could be read only in part (${error.message.split('\n')[0]})`);
       unknown = true;
-      continue;
     }
-    const facts = context.analyzeScript(piece);
-    if (facts.firewallRules.some((rule) => rule.effective)) return 'restricted';
-    assessment.ineffectiveRules.push(...facts.firewallRules.filter((rule) => !rule.effective));
+    const factsList = userData.scripts.map((boot) => analyzeBootScript(context, piece, boot));
+    if (assessFacts(factsList, assessment) === 'restricted') return 'restricted';
+    if (userData.format !== 'script') continue;
     const hole = wholeLinePlaceholder(context, piece);
     if (hole !== undefined) {
       assessment.unknownReasons.push(`the template sequence ${hole} fills a whole line of the boot script and its value is unknown`);
@@ -200,12 +205,17 @@ function assessAlternative(context: ModuleContext, alternative: Alternative, ass
   return unknown ? 'unknown' : 'open';
 }
 
-/** Tells scripts apart from user data formats the script analysers do not read. */
-function scriptKind(text: string): 'script' | 'cloud-config' | 'multipart' {
-  const first = text.trimStart().split(/\r?\n|\r/, 1)[0] ?? '';
-  if (first.startsWith('#cloud-config')) return 'cloud-config';
-  if (/^(Content-Type|MIME-Version):/i.test(first)) return 'multipart';
-  return 'script';
+/**
+ * Decides from the analysed boot scripts of one user data value whether an effective rule
+ * restricts metadata; otherwise records the ineffective rules and returns `open`. Terraform and
+ * Ansible servers share it.
+ */
+export function assessFacts(factsList: ScriptFacts[], assessment: BootAssessment): 'restricted' | 'open' {
+  for (const facts of factsList) {
+    if (facts.firewallRules.some((rule) => rule.effective)) return 'restricted';
+  }
+  for (const facts of factsList) assessment.ineffectiveRules.push(...facts.firewallRules.filter((rule) => !rule.effective));
+  return 'open';
 }
 
 /**

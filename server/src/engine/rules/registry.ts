@@ -5,7 +5,12 @@ import type { Severity } from '../types';
 import { agencyBroadRole } from './agency-broad-role';
 import { agencyWildcardPolicy } from './agency-wildcard-policy';
 import { ecsMetadataUnrestricted } from './ecs-metadata-unrestricted';
+import { metadataFirewallIneffective } from './metadata-firewall-ineffective';
+import { metadataFirewallNotPersistent } from './metadata-firewall-not-persistent';
+import { metadataRequestWithoutToken } from './metadata-request-without-token';
+import { metadataV1Enabled } from './metadata-v1-enabled';
 import type { ModuleRule } from './rule';
+import type { ScriptRule } from './scriptRule';
 
 /** What surfaces need to know about a rule: SARIF rule entries, documentation links. */
 export interface RuleMeta {
@@ -18,7 +23,15 @@ export interface RuleMeta {
 /** Every rule over Terraform modules, in the order their findings are reported. */
 export const moduleRules: ModuleRule[] = [ecsMetadataUnrestricted, agencyBroadRole, agencyWildcardPolicy];
 
-export const rules: RuleMeta[] = moduleRules.map((rule) => rule.meta);
+/** Every rule over scripts: stand-alone ones and boot scripts inside Terraform, cloud-init, Ansible. */
+export const scriptRules: ScriptRule[] = [
+  metadataFirewallIneffective,
+  metadataFirewallNotPersistent,
+  metadataRequestWithoutToken,
+  metadataV1Enabled,
+];
+
+export const rules: RuleMeta[] = [...moduleRules, ...scriptRules].map((rule) => rule.meta);
 
 /**
  * Finds the folder of rule documentation shipped with the package: `docs/rules` at the package

@@ -155,6 +155,10 @@ export function outputFiles(command: Node, words: BashWords): string[] {
       const later = parent.namedChildren.filter((child): child is Node => child !== null && child.startIndex > node.startIndex);
       for (const next of later) if (next.type === 'command') files.push(...teeFiles(words.words(next)));
       if (later.length > 0) break;
+    } else if (parent.type === 'list' && parent.lastNamedChild?.id === node.id) {
+      // tree-sitter-bash 0.25 attaches `a && b > file` to the whole list, while bash redirects
+      // only the last command, so the walk goes on up from the list's last command.
+      continue;
     } else break;
   }
   return files.filter((file) => !discardFiles.has(file));

@@ -1,0 +1,81 @@
+import { bashRuleLines, powerShellRuleLines } from '../fixes/firewallSnippet';
+import type { FirewallRule } from '../scripts/facts';
+import type { Finding, Fix } from '../types';
+import { reasonTexts } from './ecs-metadata-unrestricted';
+import type { RuleMeta } from './registry';
+import { spanLocation, spanText, type ScriptRule, type ScriptTarget } from './scriptRule';
+
+const meta: RuleMeta = {
+  id: 'metadata-firewall-ineffective',
+  title: 'Guest firewall rule does not limit metadata to root',
+  summary:
+    'A firewall rule aimed at 169.254.169.254 leaves non-root users able to reach instance ' +
+    'metadata (wrong chain, direction or target, UDP only, or an owner match on another user), ' +
+    'or blocks root and SYSTEM too, which cloud-init and agents need.',
+  defaultSeverity: 'warning',
+};
+
+export const metadataFirewallIneffective: ScriptRule = {
+  meta,
+  check(target) {
+    const findings: Finding[] = [];
+    for (const rule of target.facts.firewallRules) {
+      if (!rule.effective && rule.reasons.length > 0) findings.push(ineffectiveFinding(target, rule));
+      else if (rule.effective && rule.blocksRoot) findings.push(blocksRootFinding(target, rule));
+    }
+    return findings;
+  },
+};
+
+function ineffectiveFinding(target: ScriptTarget, rule: FirewallRule): Finding {
+  const reasons = rule.reasons.map((reason) => reasonTexts[reason]).join('; ');
+  return {
+    ruleId: meta.id,
+    severity: 'warning',
+    message: `This firewall rule for ${rule.address} does not stop non-root users from reading instance metadata: ${reasons}.`,
+    location: spanLocation(target, rule.span),
+    related: [],
+    fixes: rewriteFixes(target, rule),
+  };
+}
+
+function blocksRootFinding(target: ScriptTarget, rule: FirewallRule): Finding {
+  const who = rule.form === 'new-netfirewallrule' || rule.form === 'netsh' ? 'SYSTEM and Administrator' : 'root';
+  return {
+    ruleId: meta.id,
+    severity: 'info',
+    message:
+      `This firewall rule blocks ${rule.address} for every user, ${who} included, so cloud-init and ` +
+      'agents that read instance metadata lose it too. Exempt the administrator account.',
+    location: spanLocation(target, rule.span),
+    related: [],
+    fixes: rewriteFixes(target, rule),
+  };
+}
+
+/** Replaces an iptables or New-NetFirewallRule command with the documented form. */
+function rewriteFixes(target: ScriptTarget, rule: FirewallRule): Fix[] {
+  const edits = rewriteEdits(target, rule);
+  if (!edits) return [];
+  return [{
+    title: 'Rewrite the rule so that only the administrator account reaches metadata (boot scripts run once: running servers keep the old rule)',
+    isPreferred: true,
+    edits: [{ file: rule.span.file, edits: edits }],
+  }];
+}
+
+function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
+  const text = spanText(target, rule.span);
+  if (text === undefined) return undefined;
+  if (rule.form === 'iptables' || rule.form === 'ip6tables') {
+    if (rule.form === 'ip6tables' || !/^\s*(sudo\s+)?\S*iptables/.test(text)) return undefined;
+    const edit = target.editor.replace(rule.span.start, rule.span.end, bashRuleLines[1]);
+    return edit && [edit];
+  }
+  if (rule.form === 'new-netfirewallrule') {
+    const edit = target.editor.replaceLines(rule.span.start, rule.span.end, powerShellRuleLines.slice(1));
+    return edit && [edit];
+  }
+  // NOTE: nft, firewalld, ufw, netsh and rules-file lines get no rewrite yet.
+  return undefined;
+}
