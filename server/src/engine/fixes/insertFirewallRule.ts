@@ -78,7 +78,8 @@ export function buildFirewallFixes(
   return [{ title: fixTitle(block, os), isPreferred: true, edits: mergeByFile(edits) }];
 }
 
-function fixTitle(block: Block, os: GuestOs): string {
+/** Titles the firewall fix, saying what the next apply does to running servers. */
+export function fixTitle(block: Block, os: GuestOs): string {
   const who = os === 'windows' ? 'Administrator' : 'root';
   const effect =
     block.labels[0] === 'huaweicloud_as_configuration'
