@@ -109,6 +109,20 @@ describe('cli scan', function () {
       assert.deepStrictEqual(summary.sort(), ['agency-broad-role:error:11', 'agency-wildcard-policy:warning:25']);
     });
 
+    it('program results', () => {
+      const summary = sarif.runs[0].results
+        .filter((result: any) => result.locations[0].physicalLocation.artifactLocation.uri.startsWith('examples/programs/'))
+        .map((result: any) => {
+          const location = result.locations[0].physicalLocation;
+          return `${location.artifactLocation.uri}:${location.region.startLine}:${result.ruleId}:${result.level}`;
+        });
+      assert.deepStrictEqual(summary.sort(), [
+        'examples/programs/pulumi/index.ts:11:ecs-metadata-unrestricted:error',
+        'examples/programs/pulumi/index.ts:7:agency-broad-role:error',
+        'examples/programs/yaml/Pulumi.yaml:5:ecs-metadata-unrestricted:warning',
+      ]);
+    });
+
     it('srcroot is the current folder', () => {
       const srcroot = sarif.runs[0].originalUriBaseIds.SRCROOT.uri;
       assert.strictEqual(srcroot, pathToFileURL(repoRoot).href + '/');

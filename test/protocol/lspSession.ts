@@ -59,6 +59,10 @@ export class LspSession {
   readonly logs: string[] = [];
   /** Folders for whose files the client reports `metadataGuard.enable` as false. */
   readonly disabledFolders = new Set<string>();
+  /** Further `metadataGuard` settings the client reports for every resource. */
+  settings: Record<string, unknown> = {};
+  /** Every publication received, in order. */
+  readonly published: PublishDiagnosticsParams[] = [];
   private readonly process: ChildProcess;
   private readonly latest = new Map<string, PublishDiagnosticsParams>();
   private waiters: Waiter[] = [];
@@ -94,7 +98,7 @@ export class LspSession {
     );
     type ConfigurationParams = { items: { scopeUri?: string }[] };
     this.connection.onRequest('workspace/configuration', (params: ConfigurationParams) =>
-      params.items.map((item) => ({ enable: !this.isDisabled(item.scopeUri) })),
+      params.items.map((item) => ({ ...this.settings, enable: !this.isDisabled(item.scopeUri) })),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
@@ -106,6 +110,7 @@ export class LspSession {
 
   private onDiagnostics(params: PublishDiagnosticsParams): void {
     this.latest.set(params.uri, params);
+    this.published.push(params);
     const done = this.waiters.filter(
       (waiter) => waiter.uri === params.uri && waiter.accept(params),
     );

@@ -15,6 +15,8 @@ export interface ScanCommand {
   failOn: FailOn;
   /** File to write the report to instead of standard output. */
   output?: string;
+  /** Configuration file given with `--config`, read instead of `.metadata-guard.yaml`. */
+  config?: string;
 }
 
 /** A parsed command line. */
@@ -32,7 +34,7 @@ const failOnValues: readonly FailOn[] = ['error', 'warning', 'info', 'none'];
 
 export const usage = `Usage:
   metadata-guard scan [paths...] [--format text|json|sarif] [--fail-on error|warning|info|none]
-                      [--output FILE]
+                      [--output FILE] [--config FILE]
   metadata-guard lsp --stdio
   metadata-guard --help | --version
 
@@ -46,6 +48,8 @@ Options of scan:
   --fail-on LEVEL    Exit with 1 when a finding of this severity or a more serious one is
                      reported: error, warning (default), info, or none to always exit with 0.
   --output FILE      Write the report to FILE instead of standard output.
+  --config FILE      Read rule levels, exclude globs and unknownValues from FILE. Without it,
+                     .metadata-guard.yaml in the scan root is read when present.
 
 Exit codes: 0 no finding reaches --fail-on, 1 at least one does, 2 invalid usage, a path not
 found, no file could be read, or the scan failed.
@@ -68,6 +72,7 @@ function parseScan(args: string[]): ScanCommand | { command: 'help' } {
     format: { type: 'string', short: 'f' },
     'fail-on': { type: 'string' },
     output: { type: 'string', short: 'o' },
+    config: { type: 'string', short: 'c' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) return { command: 'help' };
@@ -75,12 +80,14 @@ function parseScan(args: string[]): ScanCommand | { command: 'help' } {
   const format = checkChoice('--format', values.format ?? 'text', formats);
   const failOn = checkChoice('--fail-on', values['fail-on'] ?? 'warning', failOnValues);
   if (values.output === '') throw new UsageError('--output needs a file name');
+  if (values.config === '') throw new UsageError('--config needs a file name');
   return {
     command: 'scan',
     paths: positionals.length > 0 ? positionals : ['.'],
     format,
     failOn,
     output: values.output as string | undefined,
+    ...(values.config === undefined ? {} : { config: values.config as string }),
   };
 }
 

@@ -4,9 +4,13 @@
  */
 export type { Finding, Fix, FileEdit, Location, Notice, Position, Range, RelatedLocation, Severity, TextEdit } from './types';
 export type { DirectoryEntry, SourceProvider } from './source';
-export { DiskSourceProvider, OverlaySourceProvider, maxFileBytes } from './source';
+export { DiskSourceProvider, FileTooLargeError, OverlaySourceProvider, maxFileBytes } from './source';
 export { createEngine, Engine } from './analyze';
-export type { AnalysisResult } from './analyze';
+export type { AnalysisResult, ScanOptions } from './analyze';
+export * from './config';
+export { findSuppressions, suppressionRuleAt } from './suppressions';
+export type { RuleIdSpan, Suppression } from './suppressions';
+export { excludedFolders, findUnits } from './walk';
 export { ruleDocs, rules } from './rules/registry';
 export type { RuleMeta } from './rules/registry';
 export { analysisUnitOf, isModuleFile, isTerraformFile, unitKey } from './units';

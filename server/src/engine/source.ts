@@ -25,14 +25,22 @@ export interface SourceProvider {
 /** Files larger than this are skipped with a notice instead of being read. */
 export const maxFileBytes = 2 * 1024 * 1024;
 
+/** Thrown by `readText` for a file over `maxFileBytes`, so callers can report it apart. */
+export class FileTooLargeError extends Error {}
+
 /** Reads files from disk, rejecting binary files and files over `maxFileBytes`. */
 export class DiskSourceProvider implements SourceProvider {
   readText(path: string): string {
     const size = fs.statSync(path).size;
     if (size > maxFileBytes) {
-      throw new Error(`file is larger than ${maxFileBytes} bytes (${size} bytes)`);
+      throw new FileTooLargeError(`file is larger than ${maxFileBytes} bytes (${size} bytes)`);
     }
     const bytes = fs.readFileSync(path);
+    const utf16 = decodeUtf16(bytes);
+    if (utf16 !== undefined) {
+      if (utf16.includes('\0')) throw new Error('file looks binary (it contains NUL characters)');
+      return utf16;
+    }
     if (bytes.includes(0)) throw new Error('file looks binary (it contains NUL bytes)');
     let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -70,6 +78,21 @@ export class DiskSourceProvider implements SourceProvider {
   }
 }
 
+/**
+ * Decodes a file that starts with a UTF-16 byte-order mark (Windows PowerShell 5 writes files so),
+ * without the mark; returns undefined for any other file. Invalid sequences become U+FFFD.
+ */
+function decodeUtf16(bytes: Buffer): string | undefined {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return bytes.subarray(2).toString('utf16le');
+  }
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2)));
+    return swapped.swap16().toString('utf16le');
+  }
+  return undefined;
+}
+
 function statOrUndefined(path: string): fs.Stats | undefined {
   try {
     return fs.statSync(path);
@@ -85,8 +108,16 @@ export class OverlaySourceProvider implements SourceProvider {
     private readonly overlay: (path: string) => string | undefined,
   ) {}
 
+  /** Returns the overlay's text or the base's; an overlay text over `maxFileBytes` is rejected too. */
   readText(path: string): string {
-    return this.overlay(path) ?? this.base.readText(path);
+    const text = this.overlay(path);
+    if (text === undefined) return this.base.readText(path);
+    // UTF-8 needs at most three bytes per UTF-16 unit, so most texts skip the byte count.
+    if (text.length * 3 > maxFileBytes) {
+      const size = Buffer.byteLength(text, 'utf8');
+      if (size > maxFileBytes) throw new FileTooLargeError(`document is larger than ${maxFileBytes} bytes (${size} bytes)`);
+    }
+    return text;
   }
 
   listDirectory(path: string): DirectoryEntry[] {

@@ -8,11 +8,14 @@ export interface Suppression {
   reason: string | undefined;
   /** True when the comment is alone on its line, so it covers the statement below it. */
   ownLine: boolean;
+  /** Last day the comment applies, as `YYYY-MM-DD` from `exp:YYYY-MM-DD`; undefined when it never expires. */
+  expires: string | undefined;
 }
 
 // `#`, `//`, `/*`, `<#` and `rem` open a comment in the file types the engine reads.
+// An optional `exp:YYYY-MM-DD` after the rule ids sets the last day the comment applies.
 const directivePattern =
-  /(#|\/\/|\/\*|<#|\brem\b)\s*metadata-guard:ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)(?:\s+--\s*(.*?))?\s*(?:\*\/|#>)?\s*$/;
+  /(#|\/\/|\/\*|<#|\brem\b)\s*metadata-guard:ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)(?:\s+exp:(\d{4}-\d{2}-\d{2}))?(?:\s+--\s*(.*?))?\s*(?:\*\/|#>)?\s*$/;
 
 /** Finds every suppression comment in a text. */
 export function findSuppressions(lines: LineIndex): Suppression[] {
@@ -27,8 +30,9 @@ export function findSuppressions(lines: LineIndex): Suppression[] {
     found.push({
       line,
       ruleIds: match[2].split(',').map((id) => id.trim()),
-      reason: match[3] || undefined,
+      reason: match[4] || undefined,
       ownLine: before.trim().length === 0,
+      expires: match[3],
     });
   }
   return found;
@@ -48,26 +52,78 @@ export function coveredLine(lines: LineIndex, commentLine: number): number {
 }
 
 /**
- * Decides whether a finding starting on `findingLine` is suppressed for `ruleId`.
- * `statementExtent(line)` returns the last line of the block or attribute that starts on `line`,
- * so a comment above a block covers the whole block.
+ * Finds the suppression that covers a finding starting on `findingLine` for `ruleId`, expired or
+ * not. `statementExtent(line)` returns the last line of the block or attribute that starts on
+ * `line`, so a comment above a block covers the whole block.
  */
+export function coveringSuppression(
+  suppressions: Suppression[],
+  lines: LineIndex,
+  ruleId: string,
+  findingLine: number,
+  statementExtent: (line: number) => number,
+): Suppression | undefined {
+  for (const suppression of suppressions) {
+    if (!suppression.ruleIds.includes(ruleId)) continue;
+    if (!suppression.ownLine) {
+      if (suppression.line === findingLine) return suppression;
+      continue;
+    }
+    const first = coveredLine(lines, suppression.line);
+    const last = statementExtent(first);
+    if (findingLine >= first && findingLine <= last) return suppression;
+  }
+  return undefined;
+}
+
+/** Tells whether a suppression has expired: `today` is after its `exp:` date. */
+export function isExpired(suppression: Suppression, today: Date = new Date()): boolean {
+  return suppression.expires !== undefined && localDate(today) > suppression.expires;
+}
+
+/** Decides whether a finding is suppressed by a comment that has not expired (see `coveringSuppression`). */
 export function isSuppressed(
   suppressions: Suppression[],
   lines: LineIndex,
   ruleId: string,
   findingLine: number,
   statementExtent: (line: number) => number,
+  today: Date = new Date(),
 ): boolean {
-  for (const suppression of suppressions) {
-    if (!suppression.ruleIds.includes(ruleId)) continue;
-    if (!suppression.ownLine) {
-      if (suppression.line === findingLine) return true;
-      continue;
-    }
-    const first = coveredLine(lines, suppression.line);
-    const last = statementExtent(first);
-    if (findingLine >= first && findingLine <= last) return true;
+  const suppression = coveringSuppression(suppressions, lines, ruleId, findingLine, statementExtent);
+  return suppression !== undefined && !isExpired(suppression, today);
+}
+
+/** Builds the note added to a finding whose suppression comment has expired. */
+export function expiryNote(suppression: Suppression): string {
+  return ` (The suppression comment on line ${suppression.line + 1} expired on ${suppression.expires}.)`;
+}
+
+/** A rule id written in a suppression comment, with its columns on the line. */
+export interface RuleIdSpan {
+  ruleId: string;
+  /** Zero-based UTF-16 column of the first character. */
+  start: number;
+  /** Zero-based UTF-16 column after the last character. */
+  end: number;
+}
+
+/** Finds the rule id of a suppression comment under `character` on one line of text. */
+export function suppressionRuleAt(lineText: string, character: number): RuleIdSpan | undefined {
+  const match = directivePattern.exec(lineText);
+  if (!match) return undefined;
+  const listStart = match.index + match[0].indexOf(match[2], match[0].indexOf('metadata-guard:ignore'));
+  const idPattern = /[A-Za-z0-9_-]+/g;
+  for (let found = idPattern.exec(match[2]); found; found = idPattern.exec(match[2])) {
+    const start = listStart + found.index;
+    const end = start + found[0].length;
+    if (character >= start && character <= end) return { ruleId: found[0], start, end };
   }
-  return false;
+  return undefined;
+}
+
+function localDate(date: Date): string {
+  const month = String(date.getMonth() + 1).padStart(2, '0');
+  const day = String(date.getDate()).padStart(2, '0');
+  return `${date.getFullYear()}-${month}-${day}`;
 }

@@ -49,6 +49,11 @@ export interface Finding {
   location: Location;
   related: RelatedLocation[];
   fixes: Fix[];
+  /**
+   * True when the finding reports a value the engine could not resolve ("Cannot verify ...")
+   * rather than a problem it found; the `unknownValues` setting decides how these are reported.
+   */
+  unknownValue?: boolean;
 }
 
 /** Something the user should know that is not a rule finding: a skipped or partly parsed file. */

@@ -1,5 +1,14 @@
+import * as path from 'path';
 import type { RemoteConsole } from 'vscode-languageserver/node';
-import { analysisUnitOf, type AnalysisUnit, type Engine, type Notice, type SourceProvider } from '../engine';
+import {
+  analysisUnitOf,
+  type AnalysisResult,
+  type AnalysisUnit,
+  type Engine,
+  type Notice,
+  type SourceProvider,
+} from '../engine';
+import { AnalysisPool } from '../engine/parallel';
 import type { OpenDocuments } from './documents';
 import { ResultStore } from './results';
 
@@ -8,24 +17,46 @@ import { ResultStore } from './results';
  * results, keyed by the folder or the document path. Each analysis gets a number.
  * When a newer analysis of the same folder is requested while an older one waits for the engine,
  * the older one is dropped, so the store never goes back to an older result.
+ *
+ * Units that contain an open document are analysed on the main thread, which handles an edit
+ * fastest. Every other unit (a workspace scan, a file changed on disk) goes to a worker-thread
+ * pool with the texts of the open documents, so the server keeps answering requests meanwhile.
  */
 export class ModuleAnalyzer {
   private runCounter = 0;
   private readonly latestRun = new Map<string, number>();
   private readonly loggedFailures = new Map<string, string>();
   private readonly loggedNotices = new Set<string>();
+  private pool: AnalysisPool | undefined;
+  private poolUnavailable: boolean;
 
+  /**
+   * `pool` is used for units with no open document; pass `false` to analyse everything on the
+   * main thread. By default a pool is started on first use.
+   */
   constructor(
     private readonly engine: Promise<Engine>,
     private readonly documents: OpenDocuments,
     private readonly store: ResultStore,
     private readonly console: RemoteConsole,
     private readonly onChanged: (files: string[]) => void,
-  ) {}
+    pool?: AnalysisPool | false,
+  ) {
+    this.pool = pool || undefined;
+    this.poolUnavailable = pool === false;
+  }
 
   /** Analyses each unit, named by its key; failures are logged, and the promise never rejects. */
   async analyze(dirs: Iterable<string>): Promise<void> {
     await Promise.all([...new Set(dirs)].map((dir) => this.analyzeOne(dir)));
+  }
+
+  /** Stops the worker threads; later analyses run on the main thread. */
+  async dispose(): Promise<void> {
+    this.poolUnavailable = true;
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.close();
   }
 
   private async analyzeOne(dir: string): Promise<void> {
@@ -40,16 +71,53 @@ export class ModuleAnalyzer {
     if (this.latestRun.get(dir) !== run) return;
 
     try {
-      const { source, versions } = this.documents.snapshot();
-      const unit = unitFromKey(dir, source);
-      if (!unit) return;
-      const analysis = engine.analyzeUnit(unit, source);
+      const analysis = await this.runAnalysis(dir, engine);
+      if (!analysis || this.latestRun.get(dir) !== run) return;
       this.loggedFailures.delete(dir);
-      this.logNotices(analysis.notices);
-      this.onChanged(this.store.set(ResultStore.fromAnalysis(dir, run, analysis, versions)));
+      this.logNotices(analysis.result.notices);
+      this.onChanged(this.store.set(ResultStore.fromAnalysis(dir, run, analysis.result, analysis.versions)));
     } catch (error) {
       this.logFailure(dir, error);
     }
+  }
+
+  /** Runs one analysis on the main thread or on the pool; undefined when the key has no unit. */
+  private async runAnalysis(
+    dir: string,
+    engine: Engine,
+  ): Promise<{ result: AnalysisResult; versions: Map<string, number> } | undefined> {
+    const { source, versions } = this.documents.snapshot();
+    const unit = unitFromKey(dir, source);
+    if (!unit) return undefined;
+    const pool = this.hasOpenDocument(unit) ? undefined : this.availablePool();
+    if (!pool) return { result: engine.analyzeUnit(unit, source), versions };
+
+    const open = this.documents.openTexts();
+    const overlay = new Map([...open].map(([file, { text }]) => [file, text]));
+    const result = await pool.analyzeUnit(unit, overlay);
+    const read = new Set(result.dependencies);
+    const readVersions = new Map<string, number>();
+    for (const [file, { version }] of open) if (read.has(file)) readVersions.set(file, version);
+    return { result, versions: readVersions };
+  }
+
+  private hasOpenDocument(unit: AnalysisUnit): boolean {
+    if (unit.kind === 'document') return this.documents.byPath(unit.file) !== undefined;
+    return [...this.documents.openTexts().keys()].some((file) => path.dirname(file) === unit.dir);
+  }
+
+  /** Returns the pool, starting it on first use; undefined when worker threads cannot start. */
+  private availablePool(): AnalysisPool | undefined {
+    if (this.pool || this.poolUnavailable) return this.pool;
+    try {
+      this.pool = new AnalysisPool();
+      this.console.info(`Started ${this.pool.size} analysis worker threads`);
+    } catch (error) {
+      this.poolUnavailable = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.console.error(`Analysis worker threads could not start, so every analysis runs on the main thread: ${reason}`);
+    }
+    return this.pool;
   }
 
   /** Logs a failure once per folder until that folder is analysed again without one. */

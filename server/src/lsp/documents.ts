@@ -25,6 +25,16 @@ export class OpenDocuments {
     return this.byPath(file)?.uri ?? pathToUri(file);
   }
 
+  /** Returns the text and version of every open document, keyed by absolute path. */
+  openTexts(): Map<string, { text: string; version: number }> {
+    const texts = new Map<string, { text: string; version: number }>();
+    for (const document of this.documents.all()) {
+      const file = uriToPath(document.uri);
+      if (file) texts.set(file, { text: document.getText(), version: document.version });
+    }
+    return texts;
+  }
+
   /** Creates a source provider that puts open documents in front of the disk. */
   snapshot(): SourceSnapshot {
     const versions = new Map<string, number>();

@@ -65,6 +65,20 @@ export class ResultStore {
     return [...new Set([...(previous?.files ?? []), ...result.files])];
   }
 
+  /** Removes the result of a unit, by key; returns the files whose diagnostics it decided. */
+  delete(key: string): string[] {
+    const previous = this.modules.get(key);
+    if (!previous) return [];
+    this.unlinkDependencies(previous);
+    this.modules.delete(key);
+    return [...previous.files];
+  }
+
+  /** Tells whether a unit, by key, has a stored result. */
+  has(key: string): boolean {
+    return this.modules.has(key);
+  }
+
   /** Returns the module folders whose last analysis read `file`. */
   modulesReading(file: string): string[] {
     return [...(this.dependants.get(file) ?? [])];

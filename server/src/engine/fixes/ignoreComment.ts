@@ -7,6 +7,7 @@ const commentOpeners: Record<string, string | undefined> = {
   bash: '#',
   powershell: '#',
   yaml: '#',
+  typescript: '//',
   json: undefined,
 };
 

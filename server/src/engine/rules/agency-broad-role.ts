@@ -75,6 +75,7 @@ function unknownRole(context: ModuleContext, agency: ScopedAgency, entry: Unknow
     location: context.location(item.file.path, item.span.start, item.span.end),
     related: [relatedAgency(context, agency)],
     fixes: [],
+    unknownValue: true,
   };
 }
 

@@ -1,6 +1,6 @@
 import * as nodePath from 'path';
 import type { Parsers } from '../parsing/treeSitter';
-import type { SourceProvider } from '../source';
+import { FileTooLargeError, type SourceProvider } from '../source';
 import { parseHcl, type ParsedFile } from './hcl';
 import { parseJsonConfig, parseJsonValues } from './json';
 import type { Attribute, Block, Module } from './model';
@@ -9,6 +9,8 @@ import type { Attribute, Block, Module } from './model';
 export interface LoadError {
   file: string;
   message: string;
+  /** True when the file was skipped because it is over the size limit. */
+  tooLarge?: boolean;
 }
 
 /**
@@ -81,10 +83,19 @@ function readAndParse(
     text = source.readText(path);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    errors.push({ file: path, message: `could not read ${path}: ${reason}` });
+    const tooLarge = error instanceof FileTooLargeError;
+    errors.push({ file: path, message: `could not read ${path}: ${reason}`, tooLarge });
     return undefined;
   }
-  const parsed = parseFile(path, text, parsers);
+  let parsed: ParsedFile;
+  try {
+    parsed = parseFile(path, text, parsers);
+  } catch (error) {
+    // The JSON parser recurses once per nesting level, so a deep enough file overflows the stack.
+    const reason = error instanceof RangeError ? 'it is nested too deeply' : String(error);
+    errors.push({ file: path, message: `could not parse ${path}: ${reason}` });
+    return undefined;
+  }
   module.files.push(parsed.file);
   return parsed;
 }

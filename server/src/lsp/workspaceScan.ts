@@ -1,0 +1,115 @@
+import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
+import { findUnits, isExcluded, unitKey, type SourceProvider } from '../engine';
+import type { ModuleAnalyzer } from './analyzer';
+import type { ConfigFiles } from './configs';
+import type { WorkspaceFolders } from './folders';
+import type { StatusReporter } from './status';
+
+/** Units analysed at the same time during a scan; the analyzer may run them on worker threads. */
+const scanConcurrency = 4;
+
+/**
+ * Scans every workspace folder in the background: lists the units (module folders and
+ * stand-alone documents) outside the exclude globs, analyses them through the analyzer, which
+ * publishes their diagnostics, and reports work-done progress. A scan requested while one runs
+ * starts again when that one ends.
+ */
+export class WorkspaceScanner {
+  private running: Promise<void> | undefined;
+  private rerun = false;
+  /** Whether the client accepts `window/workDoneProgress/create`. */
+  progressSupported = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly folders: WorkspaceFolders,
+    private readonly configs: ConfigFiles,
+    private readonly analyzer: ModuleAnalyzer,
+    private readonly status: StatusReporter,
+    private readonly source: () => SourceProvider,
+  ) {}
+
+  /** Starts a scan, or marks the running one to start again; resolves when scanning stops. */
+  scan(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async loop(): Promise<void> {
+    this.status.setScanning(true);
+    try {
+      do {
+        this.rerun = false;
+        await this.scanOnce();
+      } while (this.rerun);
+    } catch (error) {
+      this.connection.console.error(`Workspace scan failed: ${String(error)}`);
+    } finally {
+      this.status.setScanning(false);
+    }
+  }
+
+  private async scanOnce(): Promise<void> {
+    const progress = await this.beginProgress();
+    try {
+      const keys = await this.listUnits();
+      this.connection.console.info(`Workspace scan: ${keys.length} module folders and files to analyse.`);
+      let done = 0;
+      const report = () => {
+        done++;
+        progress?.report(Math.floor((done * 100) / keys.length), `${done} of ${keys.length} files`);
+      };
+      await runLimited(keys, scanConcurrency, async (key) => {
+        await this.analyzer.analyze([key]);
+        report();
+      });
+    } finally {
+      progress?.done();
+    }
+  }
+
+  /** Lists the keys of the units in every workspace folder, leaving out excluded paths. */
+  private async listUnits(): Promise<string[]> {
+    const keys: string[] = [];
+    for (const folder of this.folders.all()) {
+      const { config } = await this.configs.forFolder(folder);
+      const excluded = (file: string) => isExcluded(file, folder, config.exclude);
+      keys.push(...findUnits(folder, this.source(), excluded).map(unitKey));
+    }
+    return [...new Set(keys)];
+  }
+
+  private async beginProgress(): Promise<WorkDoneProgressServerReporter | undefined> {
+    if (!this.progressSupported) return undefined;
+    try {
+      const progress = await this.connection.window.createWorkDoneProgress();
+      progress.begin('Metadata Guard: scanning the workspace', 0, 'listing files', false);
+      return progress;
+    } catch (error) {
+      this.connection.console.warn(`Creating scan progress failed: ${String(error)}`);
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Runs `action` on every item with at most `limit` running at once. Each item starts on a new
+ * turn of the event loop, so requests from the editor are answered between items.
+ */
+async function runLimited<T>(items: T[], limit: number, action: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++];
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await action(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}

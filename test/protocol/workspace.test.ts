@@ -1,0 +1,102 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languageserver-protocol';
+import { createWorkspace, fileUri, LspSession } from './lspSession';
+
+const ruleId = 'ecs-metadata-unrestricted';
+
+function hasFinding(diagnostics: Diagnostic[]): boolean {
+  return diagnostics.some((diagnostic) => diagnostic.code === ruleId);
+}
+
+describe('workspace scan over stdio', function () {
+  let workspace: string;
+  let session: LspSession;
+  const fileIn = (folder: string) => path.join(workspace, folder, 'main.tf');
+
+  before(async function () {
+    workspace = createWorkspace({ unopened: 'quickfix', deleted: 'quickfix', expired: 'quickfix', fixall: 'quickfix' });
+    const expired = fs.readFileSync(fileIn('expired'), 'utf8');
+    fs.writeFileSync(fileIn('expired'), `# metadata-guard:ignore ${ruleId} exp:2001-01-01 -- old\n${expired}`);
+    session = new LspSession();
+    const scanned = Promise.all(
+      ['unopened', 'deleted', 'expired'].map((folder) => session.waitForDiagnostics(fileUri(fileIn(folder)), hasFinding)),
+    );
+    await session.initialize(workspace);
+    await scanned;
+  });
+
+  after(function () {
+    session?.dispose();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('publishes unopened files', function () {
+    assert.ok(hasFinding(session.latestDiagnostics(fileUri(fileIn('unopened')))));
+  });
+
+  it('expired suppression reports again', function () {
+    const [diagnostic] = session.latestDiagnostics(fileUri(fileIn('expired')));
+    assert.match(diagnostic.message, /expired on 2001-01-01/);
+  });
+
+  it('deleted file cleared', async function () {
+    const file = fileIn('deleted');
+    const cleared = session.waitForDiagnostics(fileUri(file), (diagnostics) => diagnostics.length === 0);
+    fs.rmSync(file);
+    void session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: fileUri(file), type: 3 }],
+    });
+    assert.deepStrictEqual(await cleared, []);
+  });
+
+  it('fix-all edits the document', async function () {
+    const file = fileIn('fixall');
+    session.open(file, 'terraform');
+    await session.waitForDiagnostics(fileUri(file), hasFinding);
+    const actions = (await session.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: fileUri(file) },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    })) as CodeAction[];
+    assert.strictEqual(actions.length, 1);
+    assert.strictEqual(actions[0].kind, 'source.fixAll.metadataGuard');
+    const changes = (actions[0].edit?.documentChanges ?? []) as TextDocumentEdit[];
+    assert.ok(changes.some((change) => change.edits.some((edit) => edit.newText.includes('169.254.169.254'))));
+  });
+
+  it('rule off in settings clears', async function () {
+    const uri = fileUri(fileIn('unopened'));
+    const cleared = session.waitForDiagnostics(uri, (diagnostics) => !hasFinding(diagnostics));
+    session.settings = { rules: { [ruleId]: 'off' } };
+    session.changeConfiguration();
+    assert.ok(!hasFinding(await cleared));
+    session.settings = {};
+    const restored = session.waitForDiagnostics(uri, hasFinding);
+    session.changeConfiguration();
+    assert.ok(hasFinding(await restored));
+  });
+
+  it('rule off in config file clears', async function () {
+    const uri = fileUri(fileIn('unopened'));
+    const config = path.join(workspace, '.metadata-guard.yaml');
+    const cleared = session.waitForDiagnostics(uri, (diagnostics) => !hasFinding(diagnostics));
+    fs.writeFileSync(config, `rules:\n  ${ruleId}: off\n`);
+    void session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: fileUri(config), type: 1 }],
+    });
+    assert.ok(!hasFinding(await cleared));
+  });
+
+  it('invalid config file diagnosed', async function () {
+    const config = path.join(workspace, '.metadata-guard.yaml');
+    const diagnosed = session.waitForDiagnostics(fileUri(config), (diagnostics) => diagnostics.length === 1);
+    fs.writeFileSync(config, 'rules: loud\n');
+    void session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: fileUri(config), type: 2 }],
+    });
+    const [diagnostic] = await diagnosed;
+    assert.match(diagnostic.message, /Invalid \.metadata-guard\.yaml/);
+  });
+});
