@@ -34,6 +34,8 @@ function entryPoints() {
     { in: 'client/src/extension.ts', out: 'client' },
     { in: 'server/src/lsp/main.ts', out: 'server' },
     { in: 'server/src/cli/main.ts', out: 'cli' },
+    // The analysis pool starts this file as a worker thread, from the folder of its own bundle.
+    { in: 'server/src/engine/parallel/analysisWorker.ts', out: 'analysisWorker' },
   ];
   return entries
     .filter((entry) => fs.existsSync(path.join(root, entry.in)))

@@ -1,8 +1,16 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as v8 from 'v8';
-import { createEngine, DiskSourceProvider } from '../engine';
-import type { AnalysisResult, Notice } from '../engine';
+import {
+  applyConfig,
+  createEngine,
+  DiskSourceProvider,
+  isExcluded,
+  loadConfigFile,
+  loadConfigIn,
+  unitKey,
+} from '../engine';
+import type { AnalysisResult, AnalysisUnit, LoadedConfig, Notice, SourceProvider } from '../engine';
+import { AnalysisPool, collectUnits, defaultPoolSize, scanInPool } from '../engine/parallel';
 import { parseCommandLine, usage, UsageError, type ScanCommand } from './args';
 import { formatJson } from './formats/json';
 import { formatSarif } from './formats/sarif';
@@ -71,25 +79,58 @@ async function runScan(command: ScanCommand, output: CliOutput): Promise<number>
     if (!fs.existsSync(absolute)) throw new UsageError(`path not found: ${command.paths[index]}`);
   });
 
-  useBaselineWasmCompiler();
-  const engine = await createEngine();
-  const result = engine.scan(paths, new DiskSourceProvider());
-  const report = buildReport(readToolInfo(), cwd, scanRoot(paths, cwd), result);
+  const source = new DiskSourceProvider();
+  const root = scanRoot(paths, cwd);
+  const loaded = readConfig(command, configFolder(paths, root), cwd, source);
+  if (loaded.problem) output.stderr(formatNotice(loaded.problem, cwd));
+  const configRoot = loaded.file ? path.dirname(loaded.file) : root;
+  const exclude = (file: string) => isExcluded(file, configRoot, loaded.config.exclude);
+
+  const units = collectUnits(paths, source).filter((unit) => !exclude(unitKey(unit)));
+  const scanned = await scanUnits(paths, units, source, exclude);
+  const findings = applyConfig(scanned.findings, loaded.config);
+  const result = { ...scanned, findings: findings.filter((finding) => !exclude(finding.location.file)) };
+  const report = buildReport(readToolInfo(), cwd, root, result);
   for (const notice of result.notices) output.stderr(formatNotice(notice, cwd));
   writeReport(command, formatReport(command, report), output);
   return exitCode(command, result, output);
 }
 
 /**
- * Keeps V8 from optimising the tree-sitter grammars with TurboFan. Measured with Node 20.20 on
- * a 2-core machine, that background compilation of the PowerShell grammar took about 4 s of CPU
- * and held back the exit of any scan that parsed a PowerShell script. On a 250,000-line tree of
- * `.tf` files, Liftoff-only code made the scan about 25% slower.
+ * Analyses the units on worker threads when there is more than one, merging the results in
+ * unit order, and in this thread otherwise, which saves loading the parsers twice.
  */
-function useBaselineWasmCompiler(): void {
-  // NOTE: --liftoff-only is a V8 flag, not a stable Node option. It only works when set before
-  // the grammars are compiled, and a later Node may ignore or rename it.
-  v8.setFlagsFromString('--liftoff-only');
+async function scanUnits(
+  paths: string[],
+  units: AnalysisUnit[],
+  source: SourceProvider,
+  exclude: (file: string) => boolean,
+): Promise<AnalysisResult> {
+  const size = Math.min(defaultPoolSize(), units.length);
+  if (size < 2) return (await createEngine()).scan(paths, source, { exclude });
+  const pool = new AnalysisPool({ size });
+  try {
+    return await scanInPool(pool, units);
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Reads the file given with `--config`, or `.metadata-guard.yaml` in `folder`. Exclude globs
+ * are relative to the folder of the file that sets them.
+ */
+function readConfig(command: ScanCommand, folder: string, cwd: string, source: SourceProvider): LoadedConfig {
+  if (command.config === undefined) return loadConfigIn(folder, source);
+  const file = path.resolve(cwd, command.config);
+  if (!fs.existsSync(file)) throw new UsageError(`config file not found: ${command.config}`);
+  return loadConfigFile(file, source);
+}
+
+/** Picks the folder whose `.metadata-guard.yaml` applies: the one folder scanned, or the scan root. */
+function configFolder(paths: string[], root: string): string {
+  if (paths.length === 1 && fs.statSync(paths[0]).isDirectory()) return paths[0];
+  return root;
 }
 
 /** Picks the folder for SARIF URIs: the current directory when it contains every scanned path. */
@@ -141,11 +182,25 @@ function exitCode(command: ScanCommand, result: AnalysisResult, output: CliOutpu
   return failing ? ExitCode.findings : ExitCode.clean;
 }
 
-/** Runs the command line of this process and sets its exit code. */
+/**
+ * Runs the command line of this process and exits with its code once standard output and
+ * standard error are flushed, except for `lsp`, which runs until its client stops it. Exiting
+ * at once matters after a scan: V8 may still be optimising a tree-sitter grammar (TurboFan on a
+ * background thread, seconds of CPU for the PowerShell grammar) and would hold the exit back.
+ */
 export function main(): void {
-  runCli(process.argv.slice(2)).then((code) => {
+  const argv = process.argv.slice(2);
+  void runCli(argv).then(async (code) => {
     process.exitCode = code;
+    if (argv[0] === 'lsp') return;
+    await Promise.all([flush(process.stdout), flush(process.stderr)]);
+    process.exit(code);
   });
+}
+
+/** Resolves once everything written to the stream so far has been handed to the system. */
+function flush(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.write('', () => resolve()));
 }
 
 if (require.main === module) main();

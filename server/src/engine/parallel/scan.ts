@@ -1,0 +1,49 @@
+import * as path from 'path';
+import type { AnalysisResult } from '../analyze';
+import type { SourceProvider } from '../source';
+import type { Notice } from '../types';
+import { analysisUnitOf, unitKey, type AnalysisUnit } from '../units';
+import { findUnits } from '../walk';
+import type { AnalysisPool } from './pool';
+
+/**
+ * Lists the units under the given files and folders, sorted by key, in the same way as
+ * `Engine.scan`: folders are walked, and a file stands for its own unit.
+ */
+export function collectUnits(paths: string[], source: SourceProvider): AnalysisUnit[] {
+  const units = new Map<string, AnalysisUnit>();
+  for (const entry of paths) {
+    const absolute = path.resolve(entry);
+    const found = source.isDirectory(absolute) ? findUnits(absolute, source) : [analysisUnitOf(absolute, source)];
+    for (const unit of found) if (unit) units.set(unitKey(unit), unit);
+  }
+  return [...units.keys()].sort().map((key) => units.get(key)!);
+}
+
+/**
+ * Analyses units on the pool's workers, which read the disk, and merges the results in the
+ * order of `units` (sorted by key when they come from `collectUnits`), so the output does not
+ * depend on which worker finishes first. A unit whose worker fails becomes a notice on that
+ * unit, and the other units go on.
+ */
+export async function scanInPool(pool: AnalysisPool, units: AnalysisUnit[]): Promise<AnalysisResult> {
+  const parts = await Promise.all(units.map((unit) => analyzeOrNotice(pool, unit)));
+  const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
+  for (const part of parts) {
+    result.findings.push(...part.findings);
+    result.notices.push(...part.notices);
+    result.analyzedFiles.push(...part.analyzedFiles);
+    result.dependencies.push(...part.dependencies);
+  }
+  return result;
+}
+
+async function analyzeOrNotice(pool: AnalysisPool, unit: AnalysisUnit): Promise<AnalysisResult> {
+  try {
+    return await pool.analyzeUnit(unit);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const notice: Notice = { file: unitKey(unit), message: reason.split('\n')[0] };
+    return { findings: [], notices: [notice], analyzedFiles: [], dependencies: [] };
+  }
+}
