@@ -36,6 +36,7 @@ function entryPoints() {
     { in: 'server/src/cli/main.ts', out: 'cli' },
     // The analysis pool starts this file as a worker thread, from the folder of its own bundle.
     { in: 'server/src/engine/parallel/analysisWorker.ts', out: 'analysisWorker' },
+    { in: 'server/src/engine/programs/tsParser.ts', out: 'tsParser' },
   ];
   return entries
     .filter((entry) => fs.existsSync(path.join(root, entry.in)))
@@ -54,7 +55,8 @@ async function bundle(sourcemap) {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // The TypeScript parser is bundled on its own and loaded on first use (see tsParser.ts).
+    external: ['vscode', './tsParser'],
     alias: { 'web-tree-sitter': treeSitterCjs, 'jsonc-parser': jsoncParserEsm },
     sourcemap,
     logLevel: 'warning',

@@ -3,7 +3,7 @@
  * Parsing uses `@typescript-eslint/typescript-estree` with ranges and no type information.
  */
 import * as path from 'path';
-import { parse, TSError, type TSESTree } from '@typescript-eslint/typescript-estree';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { SourceProvider } from '../source';
 import type { Attribute, Expression, Module, SourceFile } from '../terraform/model';
 import {
@@ -57,11 +57,11 @@ export function loadTypeScriptProgram(file: string, text: string, source: Source
 }
 
 function parseTypeScript(file: string, text: string): TSESTree.Program {
-  return parse(text, { range: true, loc: false, comment: false, jsx: /\.tsx$/i.test(file), filePath: file });
+  return tsParser().parse(text, { range: true, loc: false, comment: false, jsx: /\.tsx$/i.test(file), filePath: file });
 }
 
 function parseErrorOf(error: unknown, text: string): { start: number; end: number; message: string } {
-  if (error instanceof TSError) {
+  if (error instanceof tsParser().TSError) {
     const start = Math.min(error.index, text.length);
     return { start, end: Math.min(start + 1, text.length), message: error.message };
   }
@@ -264,4 +264,10 @@ function walk(node: Node, visit: (node: Node) => void): void {
       walk(child as Node, visit);
     }
   }
+}
+
+/** Loads the TypeScript parser on first use; the bundles keep `./tsParser` as a file of its own. */
+function tsParser(): typeof import('./tsParser') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./tsParser') as typeof import('./tsParser');
 }
