@@ -92,10 +92,19 @@ function steps(workspace) {
       // The squiggle lies under the text layer, which would receive a normal hover, so `force`
       // skips that check and moves the mouse to the squiggle's centre.
       const squiggle = page.locator(`${editor} .squiggly-error`).first();
-      await squiggle.waitFor({ state: 'visible' });
-      await squiggle.hover({ force: true });
       const hover = page.locator('.monaco-hover:visible').filter({ hasText: 'batch' });
-      await hover.first().waitFor({ state: 'visible', timeout: stepTimeoutMs });
+      // A workspace scan that republishes diagnostics redraws the squiggles, so the element found
+      // a moment ago may be gone when the mouse moves: retry a few times.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await squiggle.waitFor({ state: 'visible' });
+          await squiggle.hover({ force: true, timeout: 10_000 });
+          await hover.first().waitFor({ state: 'visible', timeout: 10_000 });
+          break;
+        } catch (error) {
+          if (attempt >= 4) throw error;
+        }
+      }
       const text = await hover.first().innerText();
       await screenshot(page, 'hover');
       assert.match(text, /leaves instance metadata open to every process/);

@@ -91,7 +91,21 @@ describe('script rules', () => {
     assert.strictEqual(finding.severity, 'warning');
     assert.ok(finding.message.includes('chain INPUT'), finding.message);
     const after = fixed(finding, text);
-    assert.strictEqual(after, '#!/bin/bash\niptables -A OUTPUT -p tcp -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT\n');
+    const rewritten =
+      '#!/bin/bash\niptables -A OUTPUT -p tcp -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT\n' +
+      'mkdir -p /etc/iptables\niptables-save > /etc/iptables/rules.v4\n';
+    assert.strictEqual(after, rewritten);
+  });
+
+  it('rewrite keeps a later save', async () => {
+    const text = '#!/bin/bash\niptables -A INPUT -p tcp -d 169.254.169.254 -j DROP\nnetfilter-persistent save\n';
+    const file = write('input-saved.sh', text);
+    const [finding] = only(await scan(file), 'metadata-firewall-ineffective');
+    const after = fixed(finding, text);
+    const rewritten =
+      '#!/bin/bash\niptables -A OUTPUT -p tcp -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT\n' +
+      'netfilter-persistent save\n';
+    assert.strictEqual(after, rewritten);
   });
 
   it('rule blocking root is info', async () => {

@@ -75,7 +75,11 @@ export function buildFirewallFixes(
     }
   }
   if (edits.length === 0) return [];
-  return [{ title: fixTitle(block, os), isPreferred: true, edits: mergeByFile(edits) }];
+  // A boot script whose only metadata rule is an iptables or New-NetFirewallRule command that
+  // does not work gets its preferred fix from metadata-firewall-ineffective, which rewrites that
+  // command; adding a second rule here as well would leave a duplicate after "fix all".
+  const rewritten = boot.ineffectiveRules.some((rule) => rule.form === 'iptables' || rule.form === 'new-netfirewallrule');
+  return [{ title: fixTitle(block, os), isPreferred: !rewritten, edits: mergeByFile(edits) }];
 }
 
 /** Titles the firewall fix, saying what the next apply does to running servers. */

@@ -69,7 +69,11 @@ function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
   if (text === undefined) return undefined;
   if (rule.form === 'iptables' || rule.form === 'ip6tables') {
     if (rule.form === 'ip6tables' || !/^\s*(sudo\s+)?\S*iptables/.test(text)) return undefined;
-    const edit = target.editor.replace(rule.span.start, rule.span.end, bashRuleLines[1]);
+    // The rewritten rule is saved too when the script runs once and nothing saves it later, so
+    // that fixing it does not raise metadata-firewall-not-persistent in turn.
+    const edit =
+      (needsSave(target, rule) && target.editor.replaceLines(rule.span.start, rule.span.end, bashRuleLines.slice(1))) ||
+      target.editor.replace(rule.span.start, rule.span.end, bashRuleLines[1]);
     return edit && [edit];
   }
   if (rule.form === 'new-netfirewallrule') {
@@ -78,4 +82,9 @@ function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
   }
   // NOTE: nft, firewalld, ufw, netsh and rules-file lines get no rewrite yet.
   return undefined;
+}
+
+function needsSave(target: ScriptTarget, rule: FirewallRule): boolean {
+  if (target.boot.runs !== 'once') return false;
+  return !target.facts.saves.some((save) => save.span.file === rule.span.file && save.span.start >= rule.span.end);
 }
