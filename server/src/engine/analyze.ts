@@ -23,6 +23,21 @@ export interface AnalysisResult {
   analyzedFiles: string[];
   /** Every file the analysis read, including scripts named by `file()` and tfvars files. */
   dependencies: string[];
+  /**
+   * Stand-alone documents that a module reads as boot scripts (a `.sh` file named by `file()`).
+   * The module leaves their findings to their own analysis, which `scan` runs when the scanned
+   * paths do not already include them.
+   */
+  standaloneScripts?: string[];
+}
+
+/**
+ * Lists the stand-alone boot scripts that the results name and that are not among the scanned
+ * unit keys, sorted, each once.
+ */
+export function standaloneScriptsToAdd(results: AnalysisResult[], scannedKeys: ReadonlySet<string>): string[] {
+  const files = new Set(results.flatMap((result) => result.standaloneScripts ?? []));
+  return [...files].filter((file) => !scannedKeys.has(file)).sort();
 }
 
 /** Options of `Engine.scan`. */
@@ -66,6 +81,7 @@ export class Engine {
       notices,
       analyzedFiles: [...module.files.map((file) => file.path), ...scripts.scriptFiles],
       dependencies: [...new Set([...module.readFiles, ...analysis.readFiles])],
+      standaloneScripts: scripts.standaloneFiles,
     };
   }
 
@@ -80,7 +96,7 @@ export class Engine {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       notices.push({ file: analysis.module.dir, message: `script rules failed on module ${analysis.module.dir}: ${reason}` });
-      return { findings: [], scriptFiles: [] };
+      return { findings: [], scriptFiles: [], standaloneFiles: [] };
     }
   }
 
@@ -93,7 +109,8 @@ export class Engine {
   /**
    * Analyses every unit under the given files and folders, skipping `.git`, `node_modules`,
    * `.terraform` and whatever `options.exclude` rejects (absolute paths). Symbolic-link loops end
-   * the walk.
+   * the walk. Stand-alone scripts that a scanned module reads as boot scripts are analysed too,
+   * once, even when they lie outside the given paths.
    */
   scan(paths: string[], source: SourceProvider, options: ScanOptions = {}): AnalysisResult {
     const excluded = options.exclude ?? (() => false);
@@ -103,9 +120,13 @@ export class Engine {
       const found = source.isDirectory(absolute) ? findUnits(absolute, source, excluded) : [analysisUnitOf(absolute, source)];
       for (const unit of found) if (unit) units.set(unitKey(unit), unit);
     }
+    const parts = [...units.keys()].sort().map((key) => this.analyzeUnit(units.get(key)!, source));
+    for (const file of standaloneScriptsToAdd(parts, new Set(units.keys()))) {
+      const unit = excluded(file) ? undefined : analysisUnitOf(file, source);
+      if (unit) parts.push(this.analyzeUnit(unit, source));
+    }
     const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
-    for (const key of [...units.keys()].sort()) {
-      const part = this.analyzeUnit(units.get(key)!, source);
+    for (const part of parts) {
       result.findings.push(...part.findings);
       result.notices.push(...part.notices);
       result.analyzedFiles.push(...part.analyzedFiles);

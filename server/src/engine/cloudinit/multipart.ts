@@ -14,9 +14,60 @@ export function isMultipart(text: string): boolean {
 }
 
 /**
+ * A map from base64-decoded text to its encoded body. A decoded range maps to the base64 groups
+ * of four characters that encode it, which is as exact as the encoding allows. It is not
+ * verbatim, so no fix edits through it.
+ */
+class DecodedBase64Map extends SourceMap {
+  /** Host offsets of the encoded characters, whitespace left out, then the body's end. */
+  private readonly hostOfEncoded: number[];
+  /** UTF-8 byte offset of each decoded UTF-16 offset, and of the end. */
+  private readonly byteOfChar: number[];
+
+  constructor(outer: SourceMap, body: string, bodyStart: number, decoded: string) {
+    const hostStart = outer.toHost(bodyStart);
+    const hostEnd = outer.toHost(bodyStart + body.length);
+    super(outer.file, [], hostStart, hostEnd);
+    this.hostOfEncoded = [];
+    for (let index = 0; index < body.length; index++) {
+      if (!/\s/.test(body[index])) this.hostOfEncoded.push(outer.toHost(bodyStart + index));
+    }
+    this.hostOfEncoded.push(hostEnd);
+    this.byteOfChar = [0];
+    for (const char of decoded) {
+      const last = this.byteOfChar[this.byteOfChar.length - 1];
+      const bytes = Buffer.byteLength(char, 'utf8');
+      if (char.length === 2) this.byteOfChar.push(last);
+      this.byteOfChar.push(last + bytes);
+    }
+  }
+
+  override toHost(offset: number): number {
+    return this.encodedHost(Math.floor(this.byteAt(offset) / 3) * 4);
+  }
+
+  override rangeToHost(start: number, end: number): { start: number; end: number } {
+    const hostStart = this.toHost(start);
+    const encodedEnd = Math.ceil(this.byteAt(end) / 3) * 4;
+    // The range ends just after the last encoded character, not at the next one, which may sit
+    // on a later line.
+    const hostEnd = encodedEnd === 0 ? hostStart : this.encodedHost(encodedEnd - 1) + 1;
+    return { start: hostStart, end: Math.max(hostStart, hostEnd) };
+  }
+
+  private byteAt(offset: number): number {
+    return this.byteOfChar[Math.max(0, Math.min(offset, this.byteOfChar.length - 1))];
+  }
+
+  private encodedHost(index: number): number {
+    return this.hostOfEncoded[Math.min(index, this.hostOfEncoded.length - 1)];
+  }
+}
+
+/**
  * Splits MIME multipart user data into its parts. A part in base64 transfer encoding is decoded,
- * and its positions then all point at the part's body. Returns no parts when the boundary is
- * missing.
+ * and its positions then point at the base64 groups that encode them. Returns no parts when the
+ * boundary is missing.
  */
 export function splitMultipart(text: string, outer: SourceMap): MimePart[] {
   const boundary = /boundary\s*=\s*"?([^";\r\n]+)"?/i.exec(text)?.[1];
@@ -45,9 +96,10 @@ function readPart(text: string, start: number, end: number, outer: SourceMap): M
   const body = text.slice(bodyStart, end);
   const builder = new MappedTextBuilder(outer);
   if (/^Content-Transfer-Encoding:\s*base64/im.test(headers)) {
-    const hostStart = outer.toHost(bodyStart);
     const decoded = Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8');
-    return { contentType, text: decoded, map: SourceMap.opaque(outer.file, hostStart, outer.toHost(end)) };
+    // NOTE: cloud-config inside a base64 part is re-mapped through verbatim segments only, so its
+    // findings still cover the whole part.
+    return { contentType, text: decoded, map: new DecodedBase64Map(outer, body, bodyStart, decoded) };
   }
   builder.appendVerbatim(body, bodyStart);
   const built = builder.build();

@@ -1,6 +1,6 @@
 import * as path from 'path';
-import type { AnalysisResult } from '../analyze';
-import type { SourceProvider } from '../source';
+import { standaloneScriptsToAdd, type AnalysisResult } from '../analyze';
+import { DiskSourceProvider, type SourceProvider } from '../source';
 import type { Notice } from '../types';
 import { analysisUnitOf, unitKey, type AnalysisUnit } from '../units';
 import { findUnits } from '../walk';
@@ -24,10 +24,15 @@ export function collectUnits(paths: string[], source: SourceProvider): AnalysisU
  * Analyses units on the pool's workers, which read the disk, and merges the results in the
  * order of `units` (sorted by key when they come from `collectUnits`), so the output does not
  * depend on which worker finishes first. A unit whose worker fails becomes a notice on that
- * unit, and the other units go on.
+ * unit, and the other units go on. Stand-alone scripts that a module reads as boot scripts,
+ * and that `units` does not include, are analysed after the units.
  */
 export async function scanInPool(pool: AnalysisPool, units: AnalysisUnit[]): Promise<AnalysisResult> {
   const parts = await Promise.all(units.map((unit) => analyzeOrNotice(pool, unit)));
+  const extra = standaloneScriptsToAdd(parts, new Set(units.map(unitKey)))
+    .map((file) => analysisUnitOf(file, new DiskSourceProvider()))
+    .filter((unit): unit is AnalysisUnit => unit !== undefined);
+  parts.push(...(await Promise.all(extra.map((unit) => analyzeOrNotice(pool, unit)))));
   const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
   for (const part of parts) {
     result.findings.push(...part.findings);

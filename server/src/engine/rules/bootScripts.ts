@@ -14,6 +14,8 @@ export interface BootScriptCheck {
   findings: Finding[];
   /** Files read through `file()` or `templatefile()` as boot scripts, whatever their extension. */
   scriptFiles: string[];
+  /** Boot script files left to their own analysis because `skipFile` claimed them. */
+  standaloneFiles: string[];
 }
 
 /** Analyses one boot script taken out of a Terraform text piece, through the module's cache. */
@@ -53,11 +55,14 @@ export function checkBootScripts(
   rules: ScriptRule[],
   skipFile: (file: string) => boolean,
 ): BootScriptCheck {
-  const check: BootScriptCheck = { findings: [], scriptFiles: [] };
+  const check: BootScriptCheck = { findings: [], scriptFiles: [], standaloneFiles: [] };
   const seen = new Set<string>();
   const run = (piece: TextPiece, ruleSet: ScriptRule[]) => {
     if (piece.origin.kind === 'file') {
-      if (skipFile(piece.origin.path)) return;
+      if (skipFile(piece.origin.path)) {
+        if (!check.standaloneFiles.includes(piece.origin.path)) check.standaloneFiles.push(piece.origin.path);
+        return;
+      }
       if (!check.scriptFiles.includes(piece.origin.path)) check.scriptFiles.push(piece.origin.path);
     }
     for (const finding of checkPiece(context, piece, ruleSet)) {

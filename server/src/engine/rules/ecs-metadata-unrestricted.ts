@@ -57,6 +57,7 @@ export const reasonTexts: Record<IneffectiveReason, string> = {
   'direction-inbound': 'it filters inbound traffic',
   'action-allow': 'its action is Allow',
   'delete-rule': 'it deletes a rule instead of adding one',
+  'address-near-miss': 'its destination is not 169.254.169.254, the metadata address',
 };
 
 export const ecsMetadataUnrestricted: ModuleRule = {

@@ -31,7 +31,8 @@ export type IneffectiveReason =
   | 'owner-non-root'
   | 'direction-inbound'
   | 'action-allow'
-  | 'delete-rule';
+  | 'delete-rule'
+  | 'address-near-miss';
 
 /** A firewall rule that mentions the metadata address, whether or not it restricts access. */
 export interface FirewallRule {

@@ -1,6 +1,6 @@
 import type { FirewallForm } from './facts';
 import type { ChainKind, OwnerKind, RuleDraft } from './rules';
-import { type Arg, findMetadataEntry, isKnown, tokenizeLine, UNKNOWN } from './values';
+import { type Arg, findMetadataEntry, findNearMetadataEntry, isKnown, tokenizeLine, UNKNOWN } from './values';
 
 /** The position of an iptables-style argument list and the values its caller supplies. */
 export interface IptablesContext {
@@ -28,6 +28,8 @@ interface IptablesOptions {
   uidOwner?: string;
   uidNegated?: boolean;
   target?: string;
+  /** The text of `-m comment --comment TEXT`. */
+  comment?: string;
 }
 
 const chainOptions: Record<string, RuleDraft['op']> = {
@@ -55,6 +57,7 @@ function readOption(args: Arg[], index: number, negated: boolean, options: Iptab
   } else if (flag === '-d' || flag === '--destination' || flag === '--dst') {
     Object.assign(options, { destination: next, destinationNegated: negated });
   } else if (flag === '-j' || flag === '--jump' || flag === '-g' || flag === '--goto') options.target = next;
+  else if (flag === '--comment') options.comment = next;
   else if (flag === '--uid-owner') {
     // The old syntax puts the negation after the option: `--uid-owner ! 0`.
     if (next === '!') return 1 + readUid(args[index + 2]?.value, true, options);
@@ -137,10 +140,11 @@ export function parseIptablesArgs(args: Arg[], context: IptablesContext): RuleDr
   const options = parseOptions(args);
   const op = options.op ?? context.op;
   if (!op || options.destination === undefined || options.destinationNegated) return undefined;
-  const address = findMetadataEntry(options.destination);
+  const address = findMetadataEntry(options.destination) ?? nearMissAddress(options, context);
   if (!address) return undefined;
 
   return {
+    nearMiss: address !== findMetadataEntry(options.destination) || undefined,
     form: context.form,
     op,
     insertAt: options.insertAt,
@@ -156,6 +160,21 @@ export function parseIptablesArgs(args: Arg[], context: IptablesContext): RuleDr
     listKey: `${context.listKey}:${options.table ?? context.table ?? 'filter'}:${options.chain ?? context.chain}`,
     priority: context.priority,
   };
+}
+
+/**
+ * Returns the destination of a rule aimed at a near miss of the metadata address, when the rule
+ * otherwise has the shape of a metadata rule: it blocks in chain OUTPUT, and it has an owner match
+ * on root or a comment that names metadata. Other rules to nearby addresses are not reported.
+ */
+function nearMissAddress(options: IptablesOptions, context: IptablesContext): string | undefined {
+  const entry = findNearMetadataEntry(options.destination ?? '');
+  if (!entry) return undefined;
+  const chain = chainKind(options.chain ?? context.chain);
+  const ownerOnRoot = options.uidOwner === '0' || options.uidOwner === 'root';
+  const namesMetadata = /metadata/i.test(options.comment ?? '');
+  const blocks = targetKind(options.target) === 'block';
+  return chain === 'output' && blocks && (ownerOnRoot || namesMetadata) ? entry : undefined;
 }
 
 const firewalldRuleOps: Record<string, RuleDraft['op']> = {

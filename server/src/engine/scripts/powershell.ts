@@ -6,7 +6,7 @@ import { parseNetshArgs } from './netsh';
 import { namedValues, type PsCall, PsReader } from './psCommands';
 import { evaluateDrafts, type RuleDraft } from './rules';
 import { collectParseErrors, descendants } from './syntax';
-import { emptyFacts, findMetadataEntry, hostSpan, isKnown, maskPlaceholders, mentionsMetadataAddress, UNKNOWN } from './values';
+import { emptyFacts, findMetadataEntry, findNearMetadataEntry, hostSpan, isKnown, maskPlaceholders, mentionsMetadataAddress, tokenizeLine, UNKNOWN } from './values';
 
 /** Parameters of New-NetFirewallRule (NetSecurity module). */
 const firewallParameters = [
@@ -17,7 +17,9 @@ const firewallParameters = [
   'Authentication', 'Encryption', 'OverrideBlockRules', 'PolicyStore', 'GPOSession', 'CimSession',
   'ThrottleLimit', 'AsJob',
 ];
-const firewallRead = ['Direction', 'Action', 'Protocol', 'RemoteAddress', 'LocalUser'];
+const firewallRead = [
+  'Direction', 'Action', 'Protocol', 'RemoteAddress', 'LocalUser', 'DisplayName', 'Name', 'Description',
+];
 
 /** Parameters of Invoke-WebRequest and Invoke-RestMethod (PowerShell 5.1 and 7). */
 const webParameters = [
@@ -41,6 +43,8 @@ const webCommands = new Set(['invoke-restmethod', 'invoke-webrequest', 'irm', 'i
 interface PsRun {
   source: ScriptSource;
   reader: PsReader;
+  /** The script text with template placeholders masked, in script offsets. */
+  masked: string;
   drafts: RuleDraft[];
   facts: ScriptFacts;
 }
@@ -55,7 +59,9 @@ export function analyzePowerShell(source: ScriptSource, parser: Parser): ScriptF
   const tree = parser.parse(text);
   if (!tree) throw new Error('The PowerShell parser returned no tree.');
   const masked = maskPlaceholders(text, source.placeholders);
-  const run: PsRun = { source, reader: new PsReader(masked, tree.rootNode), drafts: [], facts: emptyFacts('powershell') };
+  const run: PsRun = {
+    source, reader: new PsReader(masked, tree.rootNode), masked, drafts: [], facts: emptyFacts('powershell'),
+  };
   run.facts.parseErrors = collectParseErrors(tree.rootNode, source);
   for (const node of descendants(tree.rootNode, 'command')) {
     const name = node.childForFieldName('command_name')?.text.toLowerCase() ?? '';
@@ -74,11 +80,20 @@ function analyzeCall(run: PsRun, call: PsCall): void {
   const name = call.name.replace(/\.exe$/, '');
   if (name === 'new-netfirewallrule') pushDraft(run, firewallDraft(run, call));
   else if (name === 'netsh') pushDraft(run, parseNetshArgs(call.elements, start, end));
-  else if (name === 'hcloud') {
-    const options = hcloudOptionsCall(call.elements);
-    if (options) run.facts.metadataOptionsCalls.push({ ...options, span: hostSpan(run.source, start, end) });
-  } else if (call.name === 'curl.exe' || call.name === 'wget.exe') nativeRequest(run, call);
+  else if (name === 'hcloud') hcloudCall(run, start);
+  else if (call.name === 'curl.exe' || call.name === 'wget.exe') nativeRequest(run, call);
   else if (webCommands.has(call.name)) webRequest(run, call);
+}
+
+/**
+ * Reads a KooCLI call from its source line rather than from the syntax tree, because the
+ * PowerShell grammar stops a command at the `=` of `--http_tokens=optional`.
+ */
+function hcloudCall(run: PsRun, start: number): void {
+  const lineEnd = run.masked.indexOf('\n', start);
+  const line = run.masked.slice(start, lineEnd < 0 ? run.masked.length : lineEnd).trimEnd();
+  const options = hcloudOptionsCall(tokenizeLine(line, start).slice(1));
+  if (options) run.facts.metadataOptionsCalls.push({ ...options, span: hostSpan(run.source, start, start + line.length) });
 }
 
 function pushDraft(run: PsRun, draft: RuleDraft | undefined): void {
@@ -115,18 +130,36 @@ function firewallDraft(run: PsRun, call: PsCall): RuleDraft | undefined {
   const remote = values.get('RemoteAddress');
   const addresses = remote === undefined ? [] : run.reader.list(remote, call.node.startIndex);
   const address = addresses.map(findMetadataEntry).find((entry) => entry !== undefined);
-  if (!address) return undefined;
+  const nearMiss = address ? undefined : nearMissAddress(run, call, values, addresses);
+  if (!address && !nearMiss) return undefined;
 
   const protocol = firstValue(run, call, values.get('Protocol'));
   return {
+    nearMiss: nearMiss !== undefined || undefined,
+    address: (address ?? nearMiss) as string,
     form: 'new-netfirewallrule', op: 'append', table: 'filter',
     chain: directionKind(firstValue(run, call, values.get('Direction'))),
     protocol: protocol === undefined ? 'all' : protocolKind(protocol),
     owner: values.has('LocalUser') ? 'not-root' : 'none',
     target: actionKind(firstValue(run, call, values.get('Action'))),
     // Rules go to the persistent store unless -PolicyStore names another one.
-    address, persistent: true, start: call.nameNode.startIndex, end: call.node.endIndex, listKey: 'windows',
+    persistent: true, start: call.nameNode.startIndex, end: call.node.endIndex, listKey: 'windows',
   };
+}
+
+/**
+ * Returns the remote address of a rule aimed at a near miss of the metadata address, when the
+ * rule otherwise has the shape of a metadata rule: Outbound, Block, and a `-LocalUser` exemption
+ * or a name or description that names metadata.
+ */
+function nearMissAddress(run: PsRun, call: PsCall, values: Map<string, string>, addresses: string[]): string | undefined {
+  const entry = addresses.map(findNearMetadataEntry).find((candidate) => candidate !== undefined);
+  if (!entry) return undefined;
+  const outbound = directionKind(firstValue(run, call, values.get('Direction'))) === 'output';
+  const blocks = actionKind(firstValue(run, call, values.get('Action'))) === 'block';
+  const labels = ['DisplayName', 'Name', 'Description'].map((name) => firstValue(run, call, values.get(name)) ?? '');
+  const namesMetadata = labels.some((label) => /metadata/i.test(label));
+  return outbound && blocks && (values.has('LocalUser') || namesMetadata) ? entry : undefined;
 }
 
 /** Returns the text of a `-Headers` value, following a variable to the hashtable assigned to it. */

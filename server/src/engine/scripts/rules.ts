@@ -29,6 +29,11 @@ export interface RuleDraft {
   end: number;
   /** Rules with the same key share one ordered chain, which decides the two-rule form. */
   listKey: string;
+  /**
+   * True when the destination is a near miss of the metadata address (`169.254.169.253`) in a
+   * rule that otherwise has the shape of a metadata rule.
+   */
+  nearMiss?: boolean;
   /** firewalld direct-rule priority; lower priorities are matched first. */
   priority?: number;
 }
@@ -63,6 +68,7 @@ function ownerReason(draft: RuleDraft): IneffectiveReason | undefined {
 export function reasonsFor(draft: RuleDraft): IneffectiveReason[] {
   const acceptReason = windowsForms.includes(draft.form) ? 'action-allow' : 'target-accept';
   const reasons: Array<IneffectiveReason | undefined> = [
+    draft.nearMiss ? 'address-near-miss' : undefined,
     draft.op === 'delete' ? 'delete-rule' : undefined,
     draft.table === 'nat' ? 'nat-table' : undefined,
     chainReason(draft),

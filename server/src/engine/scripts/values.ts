@@ -69,6 +69,43 @@ export function coversMetadataAddress(address: string): boolean {
   return Math.floor(base / size) === Math.floor(target / size);
 }
 
+/** Counts single-character edits, adjacent swaps included, between two strings (at most 2). */
+function editDistanceUpToTwo(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 1) return 2;
+  let previous2: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
+      const swapped = i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1];
+      if (swapped) current[j] = Math.min(current[j], previous2[j - 2] + 1);
+    }
+    [previous2, previous] = [previous, current];
+  }
+  return Math.min(previous[b.length], 2);
+}
+
+/**
+ * Returns true for an IPv4 address or CIDR block that does not contain the metadata address but
+ * looks like a mistake for it: another link-local address in 169.254.0.0/16 (`169.254.169.253`,
+ * `169.254.170.2`), or an address one typing slip away (`196.254.169.254`, `169.254.169.25`).
+ */
+export function isNearMetadataAddress(address: string): boolean {
+  if (!isKnown(address) || coversMetadataAddress(address)) return false;
+  const match = /^(\d+\.\d+\.\d+\.\d+)(?:\/(\d{1,2}))?$/.exec(address.trim());
+  const base = match ? parseIpv4(match[1]) : undefined;
+  if (!match || base === undefined || Number(match[2] ?? 32) > 32) return false;
+  const linkLocal = Math.floor(base / 2 ** 16) === 169 * 256 + 254;
+  return linkLocal || editDistanceUpToTwo(match[1], METADATA_ADDRESS) === 1;
+}
+
+/** Returns the first comma-separated entry that is a near miss of the metadata address. */
+export function findNearMetadataEntry(list: string): string | undefined {
+  return list.split(',').map((entry) => entry.trim()).find(isNearMetadataAddress);
+}
+
 /** Returns the first comma-separated entry that covers the metadata address. */
 export function findMetadataEntry(list: string): string | undefined {
   return list.split(',').map((entry) => entry.trim()).find(coversMetadataAddress);
