@@ -225,6 +225,24 @@ describe('cli scan', function () {
   });
 
   describe('exit codes', () => {
+    it('invalid --config gives 2', () => {
+      const config = path.join(workspace, 'bad-config.yaml');
+      fs.writeFileSync(config, 'rules:\n  ecs-metadata-unrestricted: loud\n');
+      const result = run(['scan', path.join(workspace, 'open'), '--config', config]);
+      assert.strictEqual(result.status, 2, result.stderr);
+      assert.match(result.stderr, /invalid config file/);
+    });
+
+    it('invalid config in the root is reported', () => {
+      const folder = path.join(workspace, 'open-with-config');
+      fs.mkdirSync(folder, { recursive: true });
+      fs.writeFileSync(path.join(folder, 'main.tf'), openServer);
+      fs.writeFileSync(path.join(folder, '.metadata-guard.yaml'), 'rules: [\n');
+      const result = run(['scan', folder]);
+      assert.strictEqual(result.status, 1, result.stderr);
+      assert.match(result.stderr, /\.metadata-guard\.yaml/);
+    });
+
     it('fail-on none gives 0', () => {
       assert.strictEqual(run(['scan', 'examples', '--fail-on', 'none']).status, 0);
     });

@@ -39,8 +39,10 @@ export const usage = `Usage:
   metadata-guard --help | --version
 
 Commands:
-  scan   Analyse the Terraform files (.tf, .tf.json) in the given files and folders
-         (default: the current folder) and report servers whose instance metadata is open.
+  scan   Analyse Terraform (.tf, .tf.json), shell and PowerShell scripts, cloud-init and
+         Ansible YAML, and Pulumi or CDK for Terraform programs in the given files and
+         folders (default: the current folder) and report open instance metadata, broad
+         agencies and firewall rules that do not work.
   lsp    Run the language server over standard input and output.
 
 Options of scan:
@@ -48,8 +50,9 @@ Options of scan:
   --fail-on LEVEL    Exit with 1 when a finding of this severity or a more serious one is
                      reported: error, warning (default), info, or none to always exit with 0.
   --output FILE      Write the report to FILE instead of standard output.
-  --config FILE      Read rule levels, exclude globs and unknownValues from FILE. Without it,
-                     .metadata-guard.yaml in the scan root is read when present.
+  --config FILE      Read rule levels, exclude globs and unknownValues from FILE (an invalid
+                     file exits with 2). Without it, .metadata-guard.yaml in the scan root is
+                     read when present, and an invalid one is reported and the defaults apply.
 
 Exit codes: 0 no finding reaches --fail-on, 1 at least one does, 2 invalid usage, a path not
 found, no file could be read, or the scan failed.

@@ -124,7 +124,10 @@ function readConfig(command: ScanCommand, folder: string, cwd: string, source: S
   if (command.config === undefined) return loadConfigIn(folder, source);
   const file = path.resolve(cwd, command.config);
   if (!fs.existsSync(file)) throw new UsageError(`config file not found: ${command.config}`);
-  return loadConfigFile(file, source);
+  const loaded = loadConfigFile(file, source);
+  // A file named on the command line is a usage choice, so a broken one stops the scan.
+  if (loaded.problem) throw new UsageError(`invalid config file ${command.config}: ${loaded.problem.message}`);
+  return loaded;
 }
 
 /** Picks the folder whose `.metadata-guard.yaml` applies: the one folder scanned, or the scan root. */

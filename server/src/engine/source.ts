@@ -31,7 +31,11 @@ export class FileTooLargeError extends Error {}
 /** Reads files from disk, rejecting binary files and files over `maxFileBytes`. */
 export class DiskSourceProvider implements SourceProvider {
   readText(path: string): string {
-    const size = fs.statSync(path).size;
+    const stat = fs.statSync(path);
+    // Devices and pipes (`file("/dev/zero")`, a FIFO) never end or block, so only regular
+    // files are read.
+    if (!stat.isFile()) throw new Error('not a regular file');
+    const size = stat.size;
     if (size > maxFileBytes) {
       throw new FileTooLargeError(`file is larger than ${maxFileBytes} bytes (${size} bytes)`);
     }

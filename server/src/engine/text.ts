@@ -57,10 +57,22 @@ export class LineIndex {
     return end;
   }
 
-  /** Returns the line break the text uses first, or "\n" when it has none. */
+  /**
+   * Returns the line break the text uses most, or "\n" when it has none, so an edit in a file
+   * with mixed line endings follows the majority.
+   */
   get eol(): string {
-    const match = /\r\n|\r|\n/.exec(this.text);
-    return match ? match[0] : '\n';
+    let crlf = 0;
+    let cr = 0;
+    let lf = 0;
+    for (const match of this.text.matchAll(/\r\n|\r|\n/g)) {
+      if (match[0] === '\r\n') crlf++;
+      else if (match[0] === '\r') cr++;
+      else lf++;
+    }
+    if (crlf > lf && crlf >= cr) return '\r\n';
+    if (cr > lf && cr > crlf) return '\r';
+    return '\n';
   }
 }
 

@@ -31,8 +31,10 @@ describe('LineIndex', () => {
     assert.strictEqual(lines.lineEnd(1), 6);
   });
 
-  it('reports the first line break style', () => {
-    assert.strictEqual(new LineIndex('a\r\nb\n').eol, '\r\n');
+  it('reports the main line break style', () => {
+    assert.strictEqual(new LineIndex('a\r\nb\r\nc\n').eol, '\r\n');
+    assert.strictEqual(new LineIndex('\ra\nb\nc\n').eol, '\n');
+    assert.strictEqual(new LineIndex('a\rb\r').eol, '\r');
     assert.strictEqual(new LineIndex('ab').eol, '\n');
   });
 

@@ -16,7 +16,7 @@ const linuxRule = [
 const windowsRule = [
   '# Only Administrator and SYSTEM may reach the instance metadata service (added by metadata-guard).',
   "$adminSid = (Get-LocalUser | Where-Object { $_.SID.Value -like 'S-1-5-21-*-500' }).SID.Value",
-  '$sddl = "D:(A;;CC;;;WD)(D;;CC;;;S-1-5-18)(D;;CC;;;$adminSid)"',
+  '$sddl = "D:(D;;CC;;;S-1-5-18)(D;;CC;;;$adminSid)(A;;CC;;;WD)"',
   "New-NetFirewallRule -DisplayName 'Restrict instance metadata' -Direction Outbound -Action Block " +
     '-Protocol TCP -RemoteAddress 169.254.169.254 -LocalUser $sddl',
 ];
@@ -77,6 +77,18 @@ describe('insert firewall rule fix', () => {
       '  network {\n' +
       '    uuid = "subnet-1"\n' +
       '  }\n' +
+      '}\n';
+    assert.strictEqual(outcome.files.get(path.join(outcome.folder, 'main.tf')), expected);
+    assertClean(outcome);
+  });
+
+  it('adds user_data inside a one-line block', async () => {
+    const outcome = await applyPreferredFix('one-line-block');
+    const expected =
+      'resource "huaweicloud_compute_instance" "inline_block" { name = "ib" \n' +
+      '  user_data = <<-EOT\n' +
+      indented(['#!/bin/bash', ...linuxRule], '    ') +
+      '  EOT\n' +
       '}\n';
     assert.strictEqual(outcome.files.get(path.join(outcome.folder, 'main.tf')), expected);
     assertClean(outcome);

@@ -73,7 +73,7 @@ const fixCases: FixCase[] = [
     expected:
       "$rule = @{\n  Direction = 'Inbound'\n  Action = 'Allow'\n  RemoteAddress = '169.254.169.254'\n}\n" +
       "$adminSid = (Get-LocalUser | Where-Object { $_.SID.Value -like 'S-1-5-21-*-500' }).SID.Value\n" +
-      '$sddl = "D:(A;;CC;;;WD)(D;;CC;;;S-1-5-18)(D;;CC;;;$adminSid)"\n' +
+      '$sddl = "D:(D;;CC;;;S-1-5-18)(D;;CC;;;$adminSid)(A;;CC;;;WD)"\n' +
       "New-NetFirewallRule -DisplayName 'Restrict instance metadata' -Direction Outbound -Action Block " +
       '-Protocol TCP -RemoteAddress 169.254.169.254 -LocalUser $sddl\n',
   },

@@ -27,6 +27,17 @@ describe('analyzeBash metadata requests', () => {
     });
   }
 
+  it('header from a variable may be the token', async () => {
+    const script = `HDR="X-Metadata-Token: $TOKEN"\ncurl -s -H "$HDR" ${url}`;
+    const [request] = (await analyzeBashText(script)).metadataRequests;
+    assert.strictEqual(request.hasTokenHeader, true);
+  });
+
+  it('other known header is not a token', async () => {
+    const [request] = (await analyzeBashText(`curl -s -H "Accept: application/json" ${url}`)).metadataRequests;
+    assert.strictEqual(request.hasTokenHeader, false);
+  });
+
   it('ttl header is not a token', async () => {
     const [request] = (await analyzeBashText(`curl -H 'X-Metadata-Token-Ttl-Seconds: 60' ${url}`)).metadataRequests;
     assert.strictEqual(request.hasTokenHeader, false);

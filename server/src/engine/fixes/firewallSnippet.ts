@@ -14,13 +14,14 @@ export const bashRuleLines: readonly string[] = [
 
 /**
  * Lines that block metadata for every local user except the built-in Administrator (the
- * account whose SID ends in -500) and SYSTEM. In the SDDL, the allow entry for Everyone (WD)
- * makes the block rule apply to all users and the deny entries exempt the two accounts.
+ * account whose SID ends in -500) and SYSTEM. Windows checks the entries of an SDDL in order and
+ * stops at the first that decides, so the deny entries that exempt the two accounts come before
+ * the allow entry for Everyone (WD) that makes the block rule apply to all other users.
  */
 export const powerShellRuleLines: readonly string[] = [
   '# Only Administrator and SYSTEM may reach the instance metadata service (added by metadata-guard).',
   "$adminSid = (Get-LocalUser | Where-Object { $_.SID.Value -like 'S-1-5-21-*-500' }).SID.Value",
-  '$sddl = "D:(A;;CC;;;WD)(D;;CC;;;S-1-5-18)(D;;CC;;;$adminSid)"',
+  '$sddl = "D:(D;;CC;;;S-1-5-18)(D;;CC;;;$adminSid)(A;;CC;;;WD)"',
   "New-NetFirewallRule -DisplayName 'Restrict instance metadata' -Direction Outbound " +
     '-Action Block -Protocol TCP -RemoteAddress 169.254.169.254 -LocalUser $sddl',
 ];

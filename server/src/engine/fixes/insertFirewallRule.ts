@@ -165,6 +165,14 @@ function newBootScriptEdit(context: ModuleContext, block: Block, target: NewBoot
   }
   const offset = insertionOffset(container);
   const position = lines.positionAt(offset);
+  // A block written on one line (`resource "t" "n" { name = "a" }`) closes on the insertion line,
+  // so the new attribute goes before the closing brace, which moves to a line of its own.
+  const closesHere = lines.positionAt(container.closeBrace).line === position.line;
+  if (closesHere) {
+    const closeIndent = container === block ? blockIndent : indentOfLine(lines.text, lines.positionAt(container.span.start).line, lines);
+    const at = lines.positionAt(container.closeBrace);
+    return { file: block.file.path, edits: [{ range: { start: at, end: at }, newText: `${eol}${attributeText}${eol}${closeIndent}` }] };
+  }
   return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: `${eol}${attributeText}` }] };
 }
 

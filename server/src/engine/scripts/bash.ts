@@ -1,7 +1,8 @@
 import type { Node, Parser } from 'web-tree-sitter';
-import type { ScriptFacts, ScriptSource } from './facts';
+import { SourceMap } from '../text';
+import type { FirewallRule, HostSpan, ScriptFacts, ScriptSource } from './facts';
 import { BashWords, outputFiles, stripWrappers, teeFiles } from './bashWords';
-import { curlOptionsCall, displayValue, hcloudOptionsCall, isTokenHeader, isTokenUrl, metadataUrl, parseHttpCall } from './http';
+import { curlOptionsCall, displayValue, hcloudOptionsCall, isTokenUrl, mayBeTokenHeader, metadataUrl, parseHttpCall } from './http';
 import { parseFirewallCmdArgs, parseIptablesArgs, parseUfwArgs, scanIptablesSaveText } from './netfilter';
 import { collectNftChains, type NftChains, parseNftCommand, scanNftText, splitNftStatements } from './nft';
 import { evaluateDrafts, type RuleDraft } from './rules';
@@ -38,12 +39,71 @@ interface BashCommand {
   args: Arg[];
 }
 
+/** Maximum number of script texts whose facts `analyzeBash` keeps for reuse. */
+const factsCacheSize = 256;
+
+/** Facts of recent script texts, with spans as offsets into the script text (file ''). */
+const factsCache = new Map<string, ScriptFacts>();
+
 /**
  * Analyses a bash script: firewall rules aimed at the metadata address (iptables, nft, ufw,
  * firewalld direct rules, rules files), saves of the running rules, requests to the metadata
  * service and calls that change a server's metadata options.
+ *
+ * Many servers share one boot-script text, so facts are cached per text and placeholders when
+ * the source map is verbatim and gap-free (see `hasGapFreeMap`). For such a map, every host span
+ * is the text span moved by a strictly increasing function, which keeps the order and
+ * duplicates of spans, so moving cached facts gives the same result as a new analysis.
  */
 export function analyzeBash(source: ScriptSource, parser: Parser): ScriptFacts {
+  if (!hasGapFreeMap(source)) return analyzeBashUncached(source, parser);
+  const key = `${JSON.stringify(source.placeholders ?? null)}\n${source.text}`;
+  let facts = factsCache.get(key);
+  if (!facts) {
+    const map = SourceMap.identity('', 0, source.text.length);
+    facts = analyzeBashUncached({ ...source, map }, parser);
+    if (factsCache.size >= factsCacheSize) factsCache.delete(factsCache.keys().next().value!);
+    factsCache.set(key, facts);
+  }
+  return moveFacts(facts, source.map);
+}
+
+/**
+ * True when the map's segments cover the text end to end with no synthetic characters and
+ * their host offsets increase, so that `toHost` is strictly increasing on offsets 0 to the end.
+ */
+function hasGapFreeMap(source: ScriptSource): boolean {
+  const segments = source.map.segments;
+  if (segments.length === 0 || segments[0].textStart !== 0) return false;
+  for (let i = 1; i < segments.length; i++) {
+    const previous = segments[i - 1];
+    if (segments[i].textStart !== previous.textStart + previous.length) return false;
+    if (segments[i].hostStart < previous.hostStart + previous.length) return false;
+  }
+  const last = segments[segments.length - 1];
+  return last.length > 0 && last.textStart + last.length === source.text.length;
+}
+
+/** Copies cached facts with every span moved from script offsets to the host through `map`. */
+function moveFacts(facts: ScriptFacts, map: SourceMap): ScriptFacts {
+  const move = (span: HostSpan): HostSpan => ({ file: map.file, ...map.rangeToHost(span.start, span.end) });
+  return {
+    language: facts.language,
+    firewallRules: facts.firewallRules.map((rule) => {
+      const moved: FirewallRule = { ...rule, reasons: [...rule.reasons], span: move(rule.span) };
+      if (rule.pairedWith) moved.pairedWith = move(rule.pairedWith);
+      if (rule.unknownValues) moved.unknownValues = [...rule.unknownValues];
+      return moved;
+    }),
+    saves: facts.saves.map((save) => ({ ...save, span: move(save.span) })),
+    metadataOptionsCalls: facts.metadataOptionsCalls.map((call) => ({ ...call, span: move(call.span) })),
+    metadataRequests: facts.metadataRequests.map((request) => ({ ...request, span: move(request.span) })),
+    parseErrors: facts.parseErrors.map(move),
+  };
+}
+
+/** Analyses a bash script like `analyzeBash`, without reading or filling the facts cache. */
+export function analyzeBashUncached(source: ScriptSource, parser: Parser): ScriptFacts {
   const tree = parser.parse(source.text);
   if (!tree) throw new Error('The bash parser returned no tree.');
   const masked = maskPlaceholders(source.text, source.placeholders);
@@ -134,7 +194,7 @@ function analyzeHttp(run: BashRun, command: BashCommand): void {
   if (!url) return;
   run.facts.metadataRequests.push({
     tool: command.name,
-    hasTokenHeader: call.headers.some(isTokenHeader),
+    hasTokenHeader: call.headers.some(mayBeTokenHeader),
     isTokenRequest: call.method?.toUpperCase() === 'PUT' && isTokenUrl(url.value),
     url: displayValue(url),
     span,
@@ -251,7 +311,7 @@ function analyzeInlineScript(run: BashRun, command: BashCommand): void {
   const placeholders = run.source.placeholders
     ?.map((range) => ({ start: range.start - offset, end: range.end - offset }))
     .filter((range) => range.end > 0 && range.start < script.value.length);
-  mergeInner(run, analyzeBash({ text: script.value, map: run.source.map.slice(offset), placeholders }, run.parser));
+  mergeInner(run, analyzeBashUncached({ text: script.value, map: run.source.map.slice(offset), placeholders }, run.parser));
 }
 
 /** Adds what a nested analysis found, leaving out its parse errors. */
@@ -274,7 +334,7 @@ function analyzeErrorLines(run: BashRun, error: Node): void {
     const placeholders = run.source.placeholders
       ?.map((range) => ({ start: range.start - offset, end: range.end - offset }))
       .filter((range) => range.end > 0 && range.start < line.length);
-    mergeInner(run, analyzeBash({ text: line, map: run.source.map.slice(offset), placeholders }, run.parser));
+    mergeInner(run, analyzeBashUncached({ text: line, map: run.source.map.slice(offset), placeholders }, run.parser));
     offset += line.length + 1;
   }
 }

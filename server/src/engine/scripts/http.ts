@@ -41,6 +41,17 @@ export function parseHttpCall(args: Arg[]): HttpCall {
   return call;
 }
 
+/**
+ * Returns true when a header may send a V2 token: it names `X-Metadata-Token`, or its name is not
+ * known (`-H "$HEADER"`), because a header kept in a variable is how scripts often pass the token,
+ * and the rules report only requests that certainly lack it.
+ */
+export function mayBeTokenHeader(header: string): boolean {
+  if (isTokenHeader(header)) return true;
+  const name = header.split(':', 1)[0];
+  return !isKnown(name);
+}
+
 /** Returns true when a header line sends a V2 token (`X-Metadata-Token: ...`). */
 export function isTokenHeader(header: string): boolean {
   return /^\s*X-Metadata-Token\s*:/i.test(header);

@@ -1,6 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import type { ScriptFacts, ScriptSource } from './facts';
-import { displayValue, hcloudOptionsCall, isTokenHeader, isTokenUrl, metadataUrl, parseHttpCall } from './http';
+import { displayValue, hcloudOptionsCall, isTokenUrl, mayBeTokenHeader, metadataUrl, parseHttpCall } from './http';
 import { protocolKind } from './netfilter';
 import { parseNetshArgs } from './netsh';
 import { namedValues, type PsCall, PsReader } from './psCommands';
@@ -205,7 +205,7 @@ function nativeRequest(run: PsRun, call: PsCall): void {
   if (!url) return;
   run.facts.metadataRequests.push({
     tool: call.nameNode.text,
-    hasTokenHeader: http.headers.some(isTokenHeader),
+    hasTokenHeader: http.headers.some(mayBeTokenHeader),
     isTokenRequest: http.method?.toUpperCase() === 'PUT' && isTokenUrl(url.value),
     url: displayValue(url),
     span: hostSpan(run.source, call.nameNode.startIndex, call.node.endIndex),
