@@ -118,8 +118,11 @@ export class LspSession {
     done.forEach((waiter) => waiter.resolve(params.diagnostics));
   }
 
-  /** Sends `initialize` and `initialized` with one workspace folder. */
-  async initialize(folder: string): Promise<void> {
+  /**
+   * Sends `initialize` and `initialized` with one workspace folder. `workspace` adds client
+   * capabilities to the `workspace` section, such as `workspaceFolders: true`.
+   */
+  async initialize(folder: string, workspace: Record<string, unknown> = {}): Promise<void> {
     const uri = fileUri(folder);
     const initialized = this.connection.sendRequest('initialize', {
       processId: process.pid,
@@ -131,9 +134,10 @@ export class LspSession {
           workspaceEdit: { documentChanges: true },
           didChangeConfiguration: { dynamicRegistration: true },
           didChangeWatchedFiles: { dynamicRegistration: false },
+          ...workspace,
         },
         textDocument: {
-          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
+          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true, versionSupport: true },
           codeAction: { isPreferredSupport: true, dataSupport: true },
         },
       },
@@ -151,6 +155,19 @@ export class LspSession {
     accept: (diagnostics: Diagnostic[]) => boolean,
     timeoutMs = 15000,
   ): Promise<Diagnostic[]> {
+    return this.waitForPublication(uri, (params) => accept(params.diagnostics), timeoutMs);
+  }
+
+  /** Resolves with the next diagnostics published for `uri` with the given document version. */
+  waitForVersion(uri: string, version: number, timeoutMs = 15000): Promise<Diagnostic[]> {
+    return this.waitForPublication(uri, (params) => params.version === version, timeoutMs);
+  }
+
+  private waitForPublication(
+    uri: string,
+    accept: (params: PublishDiagnosticsParams) => boolean,
+    timeoutMs: number,
+  ): Promise<Diagnostic[]> {
     const published = new Promise<Diagnostic[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         const last = JSON.stringify(this.latest.get(uri)?.diagnostics);
@@ -159,7 +176,7 @@ export class LspSession {
       }, timeoutMs);
       const waiter: Waiter = {
         uri,
-        accept: (params) => accept(params.diagnostics),
+        accept,
         resolve: (diagnostics) => {
           clearTimeout(timer);
           resolve(diagnostics);
@@ -168,6 +185,11 @@ export class LspSession {
       this.waiters.push(waiter);
     });
     return Promise.race([published, this.exited]);
+  }
+
+  /** Returns every publication received for `uri`, in order. */
+  publicationsFor(uri: string): PublishDiagnosticsParams[] {
+    return this.published.filter((params) => params.uri === uri);
   }
 
   /** Returns the diagnostics most recently published for `uri`, or an empty list. */
@@ -190,6 +212,18 @@ export class LspSession {
       textDocument: { uri: fileUri(file), version },
       contentChanges: [{ text }],
     });
+  }
+
+  /** Sends `workspace/didChangeWatchedFiles` for one file; `type` is 1 created, 2 changed, 3 deleted. */
+  fileChanged(file: string, type: 1 | 2 | 3): void {
+    void this.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: fileUri(file), type }],
+    });
+  }
+
+  /** Runs the scan command and resolves when the server's scan, with any pass it queued, ends. */
+  async scanWorkspace(): Promise<void> {
+    await this.connection.sendRequest('workspace/executeCommand', { command: 'metadataGuard.scanWorkspace', arguments: [] });
   }
 
   /** Tells the server that every setting may have changed. */

@@ -1,10 +1,36 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic, TextDocumentEdit } from 'vscode-languageserver-protocol';
 import { createWorkspace, fileUri, LspSession } from './lspSession';
 
 const ruleId = 'ecs-metadata-unrestricted';
+const firewallScript = [
+  '#!/bin/bash',
+  'iptables -A OUTPUT -p tcp -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT',
+  'iptables-save > /etc/iptables/rules.v4',
+  'echo "starting app"',
+  '',
+].join('\n');
+/** The `quickfix` fixture after its preferred fix: the firewall rule added to the boot script. */
+const fixedFixture = [
+  'resource "huaweicloud_compute_instance" "web" {',
+  '  name      = "web"',
+  '  image_id  = "image-id"',
+  '  flavor_id = "s6.small.1"',
+  '',
+  '  user_data = <<-EOT',
+  '    #!/bin/bash',
+  '    # Only root may reach the instance metadata service (added by metadata-guard).',
+  '    iptables -A OUTPUT -p tcp -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT',
+  '    mkdir -p /etc/iptables',
+  '    iptables-save > /etc/iptables/rules.v4',
+  '    echo "starting web"',
+  '  EOT',
+  '}',
+  '',
+].join('\n');
 
 function hasFinding(diagnostics: Diagnostic[]): boolean {
   return diagnostics.some((diagnostic) => diagnostic.code === ruleId);
@@ -16,12 +42,18 @@ describe('workspace scan over stdio', function () {
   const fileIn = (folder: string) => path.join(workspace, folder, 'main.tf');
 
   before(async function () {
-    workspace = createWorkspace({ unopened: 'quickfix', deleted: 'quickfix', expired: 'quickfix', fixall: 'quickfix' });
+    workspace = createWorkspace({
+      unopened: 'quickfix',
+      deleted: 'quickfix',
+      expired: 'quickfix',
+      fixall: 'quickfix',
+      scripted: 'dependency',
+    });
     const expired = fs.readFileSync(fileIn('expired'), 'utf8');
     fs.writeFileSync(fileIn('expired'), `# metadata-guard:ignore ${ruleId} exp:2001-01-01 -- old\n${expired}`);
     session = new LspSession();
     const scanned = Promise.all(
-      ['unopened', 'deleted', 'expired'].map((folder) => session.waitForDiagnostics(fileUri(fileIn(folder)), hasFinding)),
+      ['unopened', 'deleted', 'expired', 'scripted'].map((folder) => session.waitForDiagnostics(fileUri(fileIn(folder)), hasFinding)),
     );
     await session.initialize(workspace);
     await scanned;
@@ -51,19 +83,41 @@ describe('workspace scan over stdio', function () {
     assert.deepStrictEqual(await cleared, []);
   });
 
+  it('script change updates unopened file', async function () {
+    const script = path.join(workspace, 'scripted', 'init.sh');
+    const cleared = session.waitForDiagnostics(fileUri(fileIn('scripted')), (diagnostics) => !hasFinding(diagnostics));
+    fs.writeFileSync(script, firewallScript);
+    session.fileChanged(script, 2);
+    assert.ok(!hasFinding(await cleared));
+
+    const restored = session.waitForDiagnostics(fileUri(fileIn('scripted')), hasFinding);
+    fs.writeFileSync(script, '#!/bin/bash\necho "starting app"\n');
+    session.fileChanged(script, 2);
+    assert.ok(hasFinding(await restored));
+  });
+
   it('fix-all edits the document', async function () {
     const file = fileIn('fixall');
-    session.open(file, 'terraform');
-    await session.waitForDiagnostics(fileUri(file), hasFinding);
+    const uri = fileUri(file);
+    const opened = session.waitForDiagnostics(uri, hasFinding);
+    const text = session.open(file, 'terraform');
+    await opened;
     const actions = (await session.connection.sendRequest('textDocument/codeAction', {
-      textDocument: { uri: fileUri(file) },
+      textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
       context: { diagnostics: [], only: ['source.fixAll'] },
     })) as CodeAction[];
     assert.strictEqual(actions.length, 1);
     assert.strictEqual(actions[0].kind, 'source.fixAll.metadataGuard');
     const changes = (actions[0].edit?.documentChanges ?? []) as TextDocumentEdit[];
-    assert.ok(changes.some((change) => change.edits.some((edit) => edit.newText.includes('169.254.169.254'))));
+    assert.deepStrictEqual(changes.map((change) => change.textDocument.uri), [uri]);
+    assert.strictEqual(changes[0].textDocument.version, 1);
+
+    const fixed = TextDocument.applyEdits(TextDocument.create(uri, 'terraform', 1, text), changes[0].edits);
+    assert.strictEqual(fixed, fixedFixture);
+    const cleared = session.waitForDiagnostics(uri, (diagnostics) => !hasFinding(diagnostics));
+    session.change(file, 2, fixed);
+    assert.deepStrictEqual(await cleared, []);
   });
 
   it('rule off in settings clears', async function () {

@@ -39,14 +39,17 @@ export class ModuleAnalyzer {
     private readonly documents: OpenDocuments,
     private readonly store: ResultStore,
     private readonly console: RemoteConsole,
-    private readonly onChanged: (files: string[]) => void,
+    private readonly onChanged: (files: string[]) => void | Promise<void>,
     pool?: AnalysisPool | false,
   ) {
     this.pool = pool || undefined;
     this.poolUnavailable = pool === false;
   }
 
-  /** Analyses each unit, named by its key; failures are logged, and the promise never rejects. */
+  /**
+   * Analyses each unit, named by its key, and resolves once the changed files are published.
+   * Failures are logged, and the promise never rejects.
+   */
   async analyze(dirs: Iterable<string>): Promise<void> {
     await Promise.all([...new Set(dirs)].map((dir) => this.analyzeOne(dir)));
   }
@@ -75,7 +78,8 @@ export class ModuleAnalyzer {
       if (!analysis || this.latestRun.get(dir) !== run) return;
       this.loggedFailures.delete(dir);
       this.logNotices(analysis.result.notices);
-      this.onChanged(this.store.set(ResultStore.fromAnalysis(dir, run, analysis.result, analysis.versions)));
+      const changed = this.store.set(ResultStore.fromAnalysis(dir, run, analysis.result, analysis.versions));
+      await this.onChanged(changed);
     } catch (error) {
       this.logFailure(dir, error);
     }

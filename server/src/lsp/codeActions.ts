@@ -20,11 +20,17 @@ export interface CodeActionContext {
   /** Whether the client applies `documentChanges` in a workspace edit. */
   documentChanges: boolean;
   toDiagnostic: (stored: StoredFinding) => Diagnostic;
+  /**
+   * Keeps the findings that may get actions, with their configured severity: it drops findings
+   * of rules turned off and findings computed for an older version of an open document.
+   */
+  usable: (stored: StoredFinding[]) => StoredFinding[];
 }
 
 /**
  * Builds the quick fixes for the findings behind the request's diagnostics and for the findings
- * whose range meets the requested range. Out-of-date diagnostics get no actions.
+ * whose range meets the requested range. Out-of-date diagnostics and findings that `usable`
+ * drops get no actions.
  */
 export function buildCodeActions(
   params: CodeActionParams,
@@ -38,10 +44,11 @@ export function buildCodeActions(
   const targets = new Map<string, { stored: StoredFinding; diagnostic: Diagnostic }>();
   for (const diagnostic of params.context.diagnostics) {
     const ref = findingRefOf(diagnostic);
-    const stored = ref && context.store.lookup(ref);
+    const found = ref && context.store.lookup(ref);
+    const [stored] = found ? context.usable([found]) : [];
     if (stored) targets.set(keyOf(stored), { stored, diagnostic });
   }
-  for (const stored of context.store.findingsIn(file)) {
+  for (const stored of context.usable(context.store.findingsIn(file))) {
     if (targets.has(keyOf(stored))) continue;
     if (!rangesMeet(stored.finding.location.range, params.range)) continue;
     targets.set(keyOf(stored), { stored, diagnostic: context.toDiagnostic(stored) });
@@ -49,6 +56,19 @@ export function buildCodeActions(
   return [...targets.values()].flatMap(({ stored, diagnostic }) =>
     stored.finding.fixes.map((fix) => toCodeAction(fix, stored.result, diagnostic, context)),
   );
+}
+
+/**
+ * Tells whether a finding was computed from the current version of every open document it is
+ * located in or its fixes edit, so its range and edits still fit the text.
+ */
+export function isUpToDate(stored: StoredFinding, documents: OpenDocuments): boolean {
+  const { finding, result } = stored;
+  const files = [finding.location.file, ...finding.fixes.flatMap((fix) => fix.edits.map((edit) => edit.file))];
+  return files.every((file) => {
+    const document = documents.byPath(file);
+    return document === undefined || result.versions.get(file) === document.version;
+  });
 }
 
 function toCodeAction(

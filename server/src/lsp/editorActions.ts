@@ -74,19 +74,21 @@ function rangesOverlap(a: Range, b: Range): boolean {
 
 /**
  * Builds one "Show documentation" action per rule among the request's diagnostics that are up
- * to date.
+ * to date and that `usable` keeps.
  */
 export function buildDocumentationActions(
   params: CodeActionParams,
   docUrls: Map<string, string>,
   store: ResultStore,
+  usable: (stored: StoredFinding[]) => StoredFinding[] = (stored) => stored,
 ): CodeAction[] {
   const only = params.context.only;
   if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const ruleIds = new Set<string>();
   for (const diagnostic of params.context.diagnostics) {
     const ref = findingRefOf(diagnostic);
-    if (ref && store.lookup(ref)) ruleIds.add(ref.ruleId);
+    const stored = ref && store.lookup(ref);
+    if (ref && stored && usable([stored]).length > 0) ruleIds.add(ref.ruleId);
   }
   return [...ruleIds]
     .filter((ruleId) => docUrls.has(ruleId))

@@ -83,8 +83,8 @@ export function handleFileEvents(changes: FileEvent[], context: FileChangeContex
   else if (keys.size > 0) void context.analyzer.analyze(keys);
 }
 
-/** Returns the stored units inside a folder, for a deleted or renamed folder. */
-function unitsUnder(folder: string, store: ResultStore): string[] {
+/** Returns the stored units at or inside a folder, for a deleted, renamed or removed folder. */
+export function unitsUnder(folder: string, store: ResultStore): string[] {
   const prefix = folder.endsWith(path.sep) ? folder : folder + path.sep;
   return store.moduleDirs().filter((key) => key === folder || key.startsWith(prefix));
 }

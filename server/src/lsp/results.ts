@@ -107,6 +107,11 @@ export class ResultStore {
     return [...all];
   }
 
+  /** Returns the stored results that decide the diagnostics of `file`. */
+  resultsFor(file: string): ModuleResult[] {
+    return [...this.modules.values()].filter((result) => result.files.has(file));
+  }
+
   /** Returns the findings located in `file`, from every module that decides it. */
   findingsIn(file: string): StoredFinding[] {
     const found: StoredFinding[] = [];

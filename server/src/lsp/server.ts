@@ -8,11 +8,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { analysisUnitOf, createEngine, ruleDocs, unitKey, type SourceProvider } from '../engine';
+import { analysisUnitOf, createEngine, isExcluded, ruleDocs, unitKey, type SourceProvider } from '../engine';
 import { ModuleAnalyzer } from './analyzer';
-import { buildCodeActions } from './codeActions';
+import { AnalysisScheduler } from './analysisScheduler';
+import { buildCodeActions, isUpToDate } from './codeActions';
 import { ConfigFiles } from './configs';
-import { Debouncer } from './debounce';
 import { findingToDiagnostic } from './diagnostics';
 import { OpenDocuments } from './documents';
 import {
@@ -24,16 +24,20 @@ import {
   wantsFixAll,
 } from './editorActions';
 import { handleFileEvents, registerWatchers } from './fileChanges';
+import { handleFolderChange } from './folderChanges';
 import { WorkspaceFolders } from './folders';
 import { uriToPath } from './paths';
 import { configuredFindings, DiagnosticsPublisher } from './publisher';
-import { ResultStore } from './results';
+import { ResultStore, type StoredFinding } from './results';
 import { SettingsCache, settingsSection } from './settings';
 import { StatusReporter } from './status';
 import { WorkspaceScanner } from './workspaceScan';
 
-/** Quiet time after an edit before the module is analysed again, in milliseconds. */
-const editDelayMs = 200;
+/**
+ * Quiet time, in milliseconds, before the trailing analysis of a document that was edited while
+ * an analysis of it was scheduled or running. An edit to an idle document is analysed at once.
+ */
+const burstQuietMs = 100;
 
 /** The parts of a running server that the handlers share. */
 interface ServerParts {
@@ -48,7 +52,7 @@ interface ServerParts {
   publisher: DiagnosticsPublisher;
   analyzer: ModuleAnalyzer;
   scanner: WorkspaceScanner;
-  debouncer: Debouncer;
+  scheduler: AnalysisScheduler;
   source: () => SourceProvider;
   /** Client capabilities read from `initialize`. */
   client: ClientSupport;
@@ -56,6 +60,8 @@ interface ServerParts {
 
 interface ClientSupport {
   documentChanges: boolean;
+  /** Whether the client sends `workspace/didChangeWorkspaceFolders`. */
+  workspaceFolders: boolean;
   configurationRegistration: boolean;
   watcherRegistration: boolean;
   showDocument: boolean;
@@ -89,16 +95,25 @@ function createParts(connection: Connection): ServerParts {
   const publisher = new DiagnosticsPublisher(connection, store, documents, configs, docUrls, status);
   const engine = createEngine();
   engine.catch((error) => connection.console.error(`Loading the parsers failed: ${String(error)}`));
-  const analyzer = new ModuleAnalyzer(engine, documents, store, connection.console, (files) => {
-    void publisher.publish(files);
-  });
+  const analyzer = new ModuleAnalyzer(engine, documents, store, connection.console, (files) =>
+    publisher.publish(files),
+  );
   const scanner = new WorkspaceScanner(connection, folders, configs, analyzer, status, source);
-  const client = { documentChanges: false, configurationRegistration: false, watcherRegistration: false, showDocument: false };
-  const debouncer = new Debouncer();
-  return {
-    connection, textDocuments, documents, folders, store, settings, configs, docUrls, publisher,
-    analyzer, scanner, debouncer, source, client,
+
+  const client = {
+    documentChanges: false,
+    workspaceFolders: false,
+    configurationRegistration: false,
+    watcherRegistration: false,
+    showDocument: false,
   };
+  const parts: ServerParts = {
+    connection, textDocuments, documents, folders, store, settings, configs, docUrls, publisher,
+    analyzer, scanner, source, client,
+    scheduler: new AnalysisScheduler(burstQuietMs, (uri) => analyzeForDocument(parts, uri)),
+  };
+  publisher.analysisScheduled = (uri) => parts.scheduler.hasScheduled(uri);
+  return parts;
 }
 
 function registerLifecycle(parts: ServerParts): void {
@@ -114,10 +129,13 @@ function registerLifecycle(parts: ServerParts): void {
         connection.console.error(`Registering file watchers failed: ${String(error)}`),
       );
     }
+    if (client.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders((event) => handleFolderChange(event, parts));
+    }
     void parts.scanner.scan();
   });
   connection.onShutdown(async () => {
-    parts.debouncer.dispose();
+    parts.scheduler.dispose();
     await parts.analyzer.dispose();
   });
 }
@@ -130,6 +148,7 @@ function initialize(parts: ServerParts, params: InitializeParams): InitializeRes
   parts.scanner.progressSupported = capabilities.window?.workDoneProgress === true;
   Object.assign(parts.client, {
     documentChanges: workspace?.workspaceEdit?.documentChanges === true,
+    workspaceFolders: workspace?.workspaceFolders === true,
     configurationRegistration: workspace?.didChangeConfiguration?.dynamicRegistration === true,
     watcherRegistration: workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
     showDocument: capabilities.window?.showDocument?.support === true,
@@ -140,48 +159,52 @@ function initialize(parts: ServerParts, params: InitializeParams): InitializeRes
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind] },
       hoverProvider: true,
       executeCommandProvider: { commands: Object.values(commands) },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'metadata-guard' },
   };
 }
 
-/** Analyses the module folders that an open document belongs to or is read by. */
-function analyzeForDocument(parts: ServerParts, uri: string): void {
+/**
+ * Analyses the module folders that an open document belongs to or is read by, and resolves once
+ * their diagnostics are published.
+ */
+async function analyzeForDocument(parts: ServerParts, uri: string): Promise<void> {
   const file = uriToPath(uri);
   if (!file) return;
 
   const dirs = parts.store.modulesAffectedBy(file);
   const unit = analysisUnitOf(file, parts.source());
   if (unit) dirs.push(unitKey(unit));
-  void parts.analyzer.analyze(dirs);
+  await parts.analyzer.analyze(dirs);
 }
 
 /**
- * Analyses a document's modules at once when it opens, `editDelayMs` after its last edit (or when
- * it is saved, with `metadataGuard.run` set to `onSave`), and from disk when it closes.
- * `TextDocuments` reports an opened document as changed as well, so the first change after an
- * open is not delayed.
+ * Analyses a document's modules at once when it opens, is saved or closes (from disk then).
+ * Edits go through the scheduler, unless `metadataGuard.run` is `onSave`. `TextDocuments`
+ * reports an opened document as changed as well, and that first change starts the analysis of
+ * the open instead of counting as an edit.
  */
 function registerDocumentEvents(parts: ServerParts): void {
-  const { textDocuments, debouncer, settings } = parts;
+  const { textDocuments, scheduler, settings, publisher } = parts;
   const justOpened = new Set<string>();
   textDocuments.onDidOpen(({ document }) => {
     justOpened.add(document.uri);
+    publisher.forgetVersion(document.uri);
   });
   textDocuments.onDidChangeContent(async ({ document }) => {
-    const opened = justOpened.delete(document.uri);
+    if (justOpened.delete(document.uri)) {
+      scheduler.now(document.uri);
+      return;
+    }
     const file = uriToPath(document.uri);
-    const run = file && !opened ? (await settings.forFile(file)).run : 'onType';
-    if (run === 'onSave') return;
-    debouncer.schedule(document.uri, opened ? 0 : editDelayMs, () => analyzeForDocument(parts, document.uri));
+    const run = file ? (await settings.forFile(file)).run : 'onType';
+    if (run === 'onType') scheduler.edited(document.uri);
   });
-  textDocuments.onDidSave(({ document }) => {
-    debouncer.schedule(document.uri, 0, () => analyzeForDocument(parts, document.uri));
-  });
+  textDocuments.onDidSave(({ document }) => scheduler.now(document.uri));
   textDocuments.onDidClose(({ document }) => {
     justOpened.delete(document.uri);
-    debouncer.cancel(document.uri);
-    analyzeForDocument(parts, document.uri);
+    scheduler.now(document.uri);
   });
 }
 
@@ -194,18 +217,29 @@ function registerWorkspaceEvents(parts: ServerParts): void {
     // Exclude globs may have changed, so files left out before may now need an analysis.
     void scanner.scan();
   });
-  // NOTE: workspace folders added or removed after `initialize` are not scanned yet.
+}
+
+/**
+ * Returns a filter for the findings of `file` that may get code actions. It keeps none when the
+ * file is disabled or excluded. Otherwise it keeps the findings of rules that are not off, at
+ * their configured level, when they were computed from the current text of the open documents
+ * they touch.
+ */
+async function usableFindings(parts: ServerParts, file: string): Promise<(stored: StoredFinding[]) => StoredFinding[]> {
+  const { settings, config, root } = await parts.configs.forFile(file);
+  if (!settings.enable || isExcluded(file, root, config.exclude)) return () => [];
+  return (stored) => configuredFindings(stored, config).filter((entry) => isUpToDate(entry, parts.documents));
 }
 
 function registerCodeActions(parts: ServerParts): void {
-  const { connection, store, documents, docUrls, client, configs } = parts;
+  const { connection, store, documents, docUrls, client } = parts;
   const uriOf = (file: string) => documents.uriOf(file);
   connection.onCodeAction(async (params) => {
+    const file = uriToPath(params.textDocument.uri);
+    if (!file) return [];
+    const usable = await usableFindings(parts, file);
     if (wantsFixAll(params.context.only)) {
-      const file = uriToPath(params.textDocument.uri);
-      if (!file) return [];
-      const { config } = await configs.forFile(file);
-      const fixAll = buildFixAll(configuredFindings(store.findingsIn(file), config), documents, client.documentChanges);
+      const fixAll = buildFixAll(usable(store.findingsIn(file)), documents, client.documentChanges);
       return fixAll ? [fixAll] : [];
     }
     const fixes = buildCodeActions(params, {
@@ -213,8 +247,9 @@ function registerCodeActions(parts: ServerParts): void {
       documents,
       documentChanges: client.documentChanges,
       toDiagnostic: ({ finding, ref }) => findingToDiagnostic(finding, ref, uriOf, docUrls.get(finding.ruleId)),
+      usable,
     });
-    return [...fixes, ...buildDocumentationActions(params, docUrls, store)];
+    return [...fixes, ...buildDocumentationActions(params, docUrls, store, usable)];
   });
 }
 

@@ -9,14 +9,15 @@ import type { StatusReporter } from './status';
 const scanConcurrency = 4;
 
 /**
- * Scans every workspace folder in the background: lists the units (module folders and
- * stand-alone documents) outside the exclude globs, analyses them through the analyzer, which
- * publishes their diagnostics, and reports work-done progress. A scan requested while one runs
- * starts again when that one ends.
+ * Scans workspace folders in the background: lists the units (module folders and stand-alone
+ * documents) outside the exclude globs, analyses them through the analyzer, which publishes their
+ * diagnostics, and reports work-done progress. A scan requested while one runs starts when that
+ * one ends.
  */
 export class WorkspaceScanner {
   private running: Promise<void> | undefined;
-  private rerun = false;
+  /** Folders waiting for the next pass; `all` stands for every workspace folder. */
+  private requested: Set<string> | 'all' | undefined;
   /** Whether the client accepts `window/workDoneProgress/create`. */
   progressSupported = false;
 
@@ -29,25 +30,42 @@ export class WorkspaceScanner {
     private readonly source: () => SourceProvider,
   ) {}
 
-  /** Starts a scan, or marks the running one to start again; resolves when scanning stops. */
-  scan(): Promise<void> {
-    if (this.running) {
-      this.rerun = true;
-      return this.running;
-    }
+  /**
+   * Starts a scan of the given workspace folders, or of every folder when none are given. While
+   * a scan runs, the request waits for the next pass. Resolves when scanning stops.
+   */
+  scan(roots?: string[]): Promise<void> {
+    this.request(roots);
+    if (this.running) return this.running;
     this.running = this.loop().finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
+  private request(roots: string[] | undefined): void {
+    if (!roots || this.requested === 'all') {
+      this.requested = 'all';
+      return;
+    }
+    this.requested ??= new Set();
+    roots.forEach((root) => (this.requested as Set<string>).add(root));
+  }
+
+  /** Returns the folders of the next pass, which are still workspace folders, and clears them. */
+  private takeRequest(): string[] {
+    const requested = this.requested;
+    this.requested = undefined;
+    const all = this.folders.all();
+    return requested === 'all' ? all : all.filter((folder) => requested?.has(folder));
+  }
+
   private async loop(): Promise<void> {
     this.status.setScanning(true);
     try {
-      do {
-        this.rerun = false;
-        await this.scanOnce();
-      } while (this.rerun);
+      while (this.requested !== undefined) {
+        await this.scanOnce(this.takeRequest());
+      }
     } catch (error) {
       this.connection.console.error(`Workspace scan failed: ${String(error)}`);
     } finally {
@@ -55,10 +73,10 @@ export class WorkspaceScanner {
     }
   }
 
-  private async scanOnce(): Promise<void> {
+  private async scanOnce(roots: string[]): Promise<void> {
     const progress = await this.beginProgress();
     try {
-      const keys = await this.listUnits();
+      const keys = await this.listUnits(roots);
       this.connection.console.info(`Workspace scan: ${keys.length} module folders and files to analyse.`);
       let done = 0;
       const report = () => {
@@ -74,10 +92,10 @@ export class WorkspaceScanner {
     }
   }
 
-  /** Lists the keys of the units in every workspace folder, leaving out excluded paths. */
-  private async listUnits(): Promise<string[]> {
+  /** Lists the keys of the units in the given folders, leaving out excluded paths. */
+  private async listUnits(roots: string[]): Promise<string[]> {
     const keys: string[] = [];
-    for (const folder of this.folders.all()) {
+    for (const folder of roots) {
       const { config } = await this.configs.forFolder(folder);
       const excluded = (file: string) => isExcluded(file, folder, config.exclude);
       keys.push(...findUnits(folder, this.source(), excluded).map(unitKey));
