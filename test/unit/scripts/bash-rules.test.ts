@@ -37,6 +37,9 @@ const effectiveCases: EffectiveCase[] = [
   { name: 'nft quoted command', script: `nft 'add rule inet filter output ip daddr { ${metadata} } meta skuid != 0 counter drop'`, blocksRoot: false, form: 'nft' },
   { name: 'firewalld direct', script: `firewall-cmd --direct --add-rule ipv4 filter OUTPUT 0 -p tcp -d ${metadata} -m owner ! --uid-owner 0 -j REJECT`, blocksRoot: false, form: 'firewalld-direct' },
   { name: 'ufw deny out', script: `ufw deny out to ${metadata}`, blocksRoot: true, form: 'ufw' },
+  { name: 'port 80', script: `iptables -A OUTPUT -p tcp --dport 80 -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'multiport with 80', script: `iptables -A OUTPUT -p tcp -m multiport --dports 80,443 -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
+  { name: 'port range with 80', script: `iptables -A OUTPUT -p tcp --dport 1:1024 -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },
   { name: 'ufw reject with port', script: `ufw reject out to ${metadata} port 80 proto tcp`, blocksRoot: true, form: 'ufw' },
 ];
 
@@ -54,6 +57,8 @@ describe('analyzeBash effective rules', () => {
 
 const ineffectiveCases: Array<{ name: string; script: string; reasons: IneffectiveReason[] }> = [
   { name: 'INPUT chain', script: `iptables -A INPUT -d ${metadata} -j DROP`, reasons: ['chain-input'] },
+  { name: 'port 443 only', script: `iptables -A OUTPUT -p tcp --dport 443 -d ${metadata} -m owner ! --uid-owner root -j REJECT`, reasons: ['port-other'] },
+  { name: 'every port but 80', script: `iptables -A OUTPUT -p tcp ! --dport 80 -d ${metadata} -m owner ! --uid-owner root -j REJECT`, reasons: ['port-other'] },
   { name: 'FORWARD chain', script: `iptables -A FORWARD -d ${metadata} -j DROP`, reasons: ['chain-forward'] },
   { name: 'DOCKER-USER chain', script: `iptables -I DOCKER-USER -d ${metadata} -j DROP`, reasons: ['chain-docker-user'] },
   { name: 'user chain', script: `iptables -A METADATA -d ${metadata} -j DROP`, reasons: ['chain-other'] },

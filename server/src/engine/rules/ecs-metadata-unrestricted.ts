@@ -58,6 +58,7 @@ export const reasonTexts: Record<IneffectiveReason, string> = {
   'action-allow': 'its action is Allow',
   'delete-rule': 'it deletes a rule instead of adding one',
   'address-near-miss': 'its destination is not 169.254.169.254, the metadata address',
+  'port-other': 'it matches destination ports other than 80, where the metadata service listens',
 };
 
 export const ecsMetadataUnrestricted: ModuleRule = {

@@ -32,7 +32,8 @@ export type IneffectiveReason =
   | 'direction-inbound'
   | 'action-allow'
   | 'delete-rule'
-  | 'address-near-miss';
+  | 'address-near-miss'
+  | 'port-other';
 
 /** A firewall rule that mentions the metadata address, whether or not it restricts access. */
 export interface FirewallRule {

@@ -30,6 +30,9 @@ interface IptablesOptions {
   target?: string;
   /** The text of `-m comment --comment TEXT`. */
   comment?: string;
+  /** The value of `--dport`, `--destination-port` or `--dports` (multiport). */
+  destinationPorts?: string;
+  destinationPortsNegated?: boolean;
 }
 
 const chainOptions: Record<string, RuleDraft['op']> = {
@@ -58,6 +61,9 @@ function readOption(args: Arg[], index: number, negated: boolean, options: Iptab
     Object.assign(options, { destination: next, destinationNegated: negated });
   } else if (flag === '-j' || flag === '--jump' || flag === '-g' || flag === '--goto') options.target = next;
   else if (flag === '--comment') options.comment = next;
+  else if (flag === '--dport' || flag === '--destination-port' || flag === '--dports' || flag === '--destination-ports') {
+    Object.assign(options, { destinationPorts: next, destinationPortsNegated: negated });
+  }
   else if (flag === '--uid-owner') {
     // The old syntax puts the negation after the option: `--uid-owner ! 0`.
     if (next === '!') return 1 + readUid(args[index + 2]?.value, true, options);
@@ -154,12 +160,30 @@ export function parseIptablesArgs(args: Arg[], context: IptablesContext): RuleDr
     owner: ownerKind(options.uidOwner, options.uidNegated ?? false),
     target: targetKind(options.target),
     address,
+    ports: portsKind(options.destinationPorts, options.destinationPortsNegated ?? false),
     persistent: context.persistent,
     start: context.start,
     end: context.end,
     listKey: `${context.listKey}:${options.table ?? context.table ?? 'filter'}:${options.chain ?? context.chain}`,
     priority: context.priority,
   };
+}
+
+/**
+ * Classifies destination ports (`80`, `http`, `1:1024`, `80,443` for multiport) by whether they
+ * include port 80, where the metadata service listens.
+ */
+export function portsKind(ports: string | undefined, negated: boolean): RuleDraft['ports'] {
+  if (ports === undefined) return 'all';
+  if (!isKnown(ports)) return 'unknown';
+  const includes = ports.split(',').some((part) => {
+    const [low, high] = part.split(':');
+    if (high === undefined) return low === '80' || low.toLowerCase() === 'http';
+    const from = low === '' ? 0 : Number(low);
+    const to = high === '' ? 65535 : Number(high);
+    return Number.isNaN(from) || Number.isNaN(to) || (from <= 80 && 80 <= to);
+  });
+  return includes !== negated ? 'includes-80' : 'excludes-80';
 }
 
 /**

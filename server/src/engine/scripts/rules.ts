@@ -36,6 +36,11 @@ export interface RuleDraft {
   nearMiss?: boolean;
   /** firewalld direct-rule priority; lower priorities are matched first. */
   priority?: number;
+  /**
+   * Whether the destination ports the rule names include 80, where the metadata service listens:
+   * `all` when it names none.
+   */
+  ports?: 'all' | 'includes-80' | 'excludes-80' | 'unknown';
 }
 
 const windowsForms: FirewallForm[] = ['new-netfirewallrule', 'netsh'];
@@ -73,6 +78,7 @@ export function reasonsFor(draft: RuleDraft): IneffectiveReason[] {
     draft.table === 'nat' ? 'nat-table' : undefined,
     chainReason(draft),
     draft.protocol === 'udp' ? 'udp-only' : undefined,
+    draft.ports === 'excludes-80' ? 'port-other' : undefined,
     draft.target === 'accept' ? acceptReason : undefined,
     ownerReason(draft),
   ];
@@ -87,6 +93,7 @@ export function unknownParts(draft: RuleDraft): string[] {
   if (draft.protocol === 'unknown') parts.push('protocol');
   if (draft.owner === 'unknown') parts.push('owner');
   if (draft.target === 'unknown') parts.push('target');
+  if (draft.ports === 'unknown') parts.push('port');
   return parts;
 }
 
