@@ -22,6 +22,48 @@ export interface ParsedFile {
 export const maxParseErrors = 5;
 
 /**
+ * A tree-sitter node whose type, end offset, children and missing flag are read at most once.
+ * Each read of a web-tree-sitter `Node` property calls into WebAssembly, and `Node.children`
+ * builds new wrapper objects on every call, while the converter looks at most nodes several times.
+ */
+class SyntaxNode {
+  readonly type: string;
+  readonly startIndex: number;
+  private end = -1;
+  private missing: boolean | undefined;
+  private kids: SyntaxNode[] | undefined;
+
+  constructor(
+    private readonly node: Node,
+    private readonly hasErrors: boolean,
+  ) {
+    this.type = node.type;
+    this.startIndex = node.startIndex;
+  }
+
+  get endIndex(): number {
+    if (this.end < 0) this.end = this.node.endIndex;
+    return this.end;
+  }
+
+  /** Missing nodes occur only in trees with errors, so other trees skip the read. */
+  get isMissing(): boolean {
+    this.missing ??= this.hasErrors && this.node.isMissing;
+    return this.missing;
+  }
+
+  get children(): SyntaxNode[] {
+    if (!this.kids) {
+      this.kids = [];
+      for (const child of this.node.children) {
+        if (child) this.kids.push(new SyntaxNode(child, this.hasErrors));
+      }
+    }
+    return this.kids;
+  }
+}
+
+/**
  * Parses one HCL file (`.tf` or `.tfvars`) with tree-sitter. Everything that parsed is returned
  * even when the file has syntax errors, which are listed in `file.parseErrors`.
  */
@@ -33,8 +75,10 @@ export function parseHcl(path: string, text: string, parser: Parser): ParsedFile
     return { file, blocks: [], attributes: [] };
   }
   try {
-    collectParseErrors(tree.rootNode, file);
-    const body = children(tree.rootNode).find((node) => node.type === 'body');
+    const rootNode = tree.rootNode;
+    collectParseErrors(rootNode, file);
+    const root = new SyntaxNode(rootNode, rootNode.hasError);
+    const body = root.children.find((node) => node.type === 'body');
     const result = body ? convertBody(body, file) : { blocks: [], attributes: [] };
     return { file, ...result };
   } finally {
@@ -47,11 +91,11 @@ export function newSourceFile(path: string, text: string, syntax: 'hcl' | 'json'
   return { path, text, lines: new LineIndex(text), syntax, parseErrors: [] };
 }
 
-function children(node: Node): Node[] {
-  return node.children.filter((child): child is Node => child !== null);
+function textOf(node: SyntaxNode, file: SourceFile): string {
+  return file.text.slice(node.startIndex, node.endIndex);
 }
 
-function spanOf(node: Node): Span {
+function spanOf(node: SyntaxNode): Span {
   return { start: node.startIndex, end: node.endIndex };
 }
 
@@ -68,13 +112,13 @@ function collectParseErrors(node: Node, file: SourceFile): void {
     file.parseErrors.push({ start: node.startIndex, end: node.endIndex, message });
   }
   if (!node.hasError) return;
-  for (const child of children(node)) collectParseErrors(child, file);
+  for (const child of node.children) if (child) collectParseErrors(child, file);
 }
 
-function convertBody(body: Node, file: SourceFile): { blocks: Block[]; attributes: Attribute[] } {
+function convertBody(body: SyntaxNode, file: SourceFile): { blocks: Block[]; attributes: Attribute[] } {
   const blocks: Block[] = [];
   const attributes: Attribute[] = [];
-  for (const child of children(body)) {
+  for (const child of body.children) {
     if (child.type === 'block') blocks.push(convertBlock(child, file));
     else if (child.type === 'attribute') attributes.push(convertAttribute(child, file));
     else if (child.type === 'ERROR') {
@@ -87,8 +131,8 @@ function convertBody(body: Node, file: SourceFile): { blocks: Block[]; attribute
   return { blocks, attributes };
 }
 
-function convertBlock(node: Node, file: SourceFile): Block {
-  const parts = children(node);
+function convertBlock(node: SyntaxNode, file: SourceFile): Block {
+  const parts = node.children;
   const labels: string[] = [];
   const labelSpans: Span[] = [];
   for (const part of parts.slice(1)) {
@@ -96,7 +140,7 @@ function convertBlock(node: Node, file: SourceFile): Block {
       labels.push(file.text.slice(part.startIndex + 1, part.endIndex - 1));
       labelSpans.push({ start: part.startIndex + 1, end: part.endIndex - 1 });
     } else if (part.type === 'identifier') {
-      labels.push(part.text);
+      labels.push(textOf(part, file));
       labelSpans.push(spanOf(part));
     }
   }
@@ -107,7 +151,7 @@ function convertBlock(node: Node, file: SourceFile): Block {
   const attributes = new Map<string, Attribute>();
   for (const attribute of content.attributes) attributes.set(attribute.name, attribute);
   return {
-    type: parts[0]?.type === 'identifier' ? parts[0].text : '',
+    type: parts[0]?.type === 'identifier' ? textOf(parts[0], file) : '',
     labels,
     labelSpans,
     attributes,
@@ -119,18 +163,18 @@ function convertBlock(node: Node, file: SourceFile): Block {
   };
 }
 
-function lastOffset(node: Node): number {
+function lastOffset(node: SyntaxNode): number {
   return Math.max(node.startIndex, node.endIndex - 1);
 }
 
-function convertAttribute(node: Node, file: SourceFile): Attribute {
-  const parts = children(node);
+function convertAttribute(node: SyntaxNode, file: SourceFile): Attribute {
+  const parts = node.children;
   const name = parts[0];
   const value = parts.find((part) => part.type === 'expression');
   const expr: Expression = value
     ? convertExpression(value, file)
     : { kind: 'other', span: { start: node.endIndex, end: node.endIndex }, file };
-  return { name: name.text, nameSpan: spanOf(name), expr, span: spanOf(node) };
+  return { name: textOf(name, file), nameSpan: spanOf(name), expr, span: spanOf(node) };
 }
 
 /**
@@ -139,8 +183,8 @@ function convertAttribute(node: Node, file: SourceFile): Attribute {
  * or an index that is not a literal becomes the path item `*`, so
  * `huaweicloud_compute_instance.web[count.index].id` still names its resource.
  */
-function convertExpression(node: Node, file: SourceFile): Expression {
-  const parts = children(node);
+function convertExpression(node: SyntaxNode, file: SourceFile): Expression {
+  const parts = node.children;
   if (parts.length === 0) return { kind: 'other', span: spanOf(node), file };
   if (parts[0].type === '(') {
     const inner = parts.find((part) => part.type === 'expression');
@@ -151,27 +195,27 @@ function convertExpression(node: Node, file: SourceFile): Expression {
   const accessors = parts.slice(1);
   if (accessors.length === 0) return convertTerm(head, file);
   if (head.type !== 'variable_expr') return otherWithChildren(node, file);
-  const path = [head.text];
+  const path = [textOf(head, file)];
   for (const accessor of accessors) path.push(...accessorItems(accessor, file));
   return { kind: 'reference', path, span: spanOf(node), file };
 }
 
-function accessorItems(node: Node, file: SourceFile): string[] {
+function accessorItems(node: SyntaxNode, file: SourceFile): string[] {
   if (node.type === 'get_attr') {
-    const name = children(node).find((part) => part.type === 'identifier');
-    return [name ? name.text : '*'];
+    const name = node.children.find((part) => part.type === 'identifier');
+    return [name ? textOf(name, file) : '*'];
   }
   if (node.type === 'splat') {
     const items = ['*'];
-    for (const part of children(children(node)[0] ?? node)) {
+    for (const part of (node.children[0] ?? node).children) {
       if (part.type === 'get_attr' || part.type === 'index') items.push(...accessorItems(part, file));
     }
     return items;
   }
   if (node.type === 'index') {
-    const inner = children(node)[0];
-    if (inner?.type === 'legacy_index') return [inner.text.replace(/^\./, '')];
-    const key = inner ? children(inner).find((part) => part.type === 'expression') : undefined;
+    const inner = node.children[0];
+    if (inner?.type === 'legacy_index') return [textOf(inner, file).replace(/^\./, '')];
+    const key = inner ? inner.children.find((part) => part.type === 'expression') : undefined;
     const value = key ? convertExpression(key, file) : undefined;
     return [value ? literalKey(value) ?? '*' : '*'];
   }
@@ -186,22 +230,22 @@ function literalKey(expr: Expression): string | undefined {
   return part.kind === 'literal' ? part.text : undefined;
 }
 
-function convertTerm(node: Node, file: SourceFile): Expression {
+function convertTerm(node: SyntaxNode, file: SourceFile): Expression {
   switch (node.type) {
     case 'expression':
       return convertExpression(node, file);
     case 'variable_expr':
-      return { kind: 'reference', path: [node.text], span: spanOf(node), file };
+      return { kind: 'reference', path: [textOf(node, file)], span: spanOf(node), file };
     case 'literal_value':
-      return convertLiteral(children(node)[0] ?? node, file);
+      return convertLiteral(node.children[0] ?? node, file);
     case 'template_expr':
-      return convertTemplate(children(node)[0] ?? node, file);
+      return convertTemplate(node.children[0] ?? node, file);
     case 'function_call':
       return convertCall(node, file);
     case 'collection_value':
-      return convertCollection(children(node)[0] ?? node, file);
+      return convertCollection(node.children[0] ?? node, file);
     case 'conditional': {
-      const [condition, whenTrue, whenFalse] = children(node)
+      const [condition, whenTrue, whenFalse] = node.children
         .filter((part) => part.type === 'expression')
         .map((part) => convertExpression(part, file));
       if (!whenFalse) return otherWithChildren(node, file);
@@ -212,14 +256,14 @@ function convertTerm(node: Node, file: SourceFile): Expression {
   }
 }
 
-function convertLiteral(node: Node, file: SourceFile): Expression {
+function convertLiteral(node: SyntaxNode, file: SourceFile): Expression {
   switch (node.type) {
     case 'numeric_lit':
-      return { kind: 'number', raw: node.text, span: spanOf(node), file };
+      return { kind: 'number', raw: textOf(node, file), span: spanOf(node), file };
     case 'bool_lit':
-      return { kind: 'bool', raw: node.text, span: spanOf(node), file };
+      return { kind: 'bool', raw: textOf(node, file), span: spanOf(node), file };
     case 'null_lit':
-      return { kind: 'null', raw: node.text, span: spanOf(node), file };
+      return { kind: 'null', raw: textOf(node, file), span: spanOf(node), file };
     case 'string_lit':
       return convertTemplate(node, file);
     default:
@@ -241,16 +285,16 @@ const accessorTypes = new Set(['get_attr', 'index', 'splat']);
  * hold their operands without an `expression` wrapper, so a variable and the accessors after it
  * are joined into one reference here.
  */
-function otherWithChildren(node: Node, file: SourceFile): Expression {
+function otherWithChildren(node: SyntaxNode, file: SourceFile): Expression {
   const found: Expression[] = [];
-  const visit = (current: Node): void => {
-    const parts = children(current);
+  const visit = (current: SyntaxNode): void => {
+    const parts = current.children;
     for (let i = 0; i < parts.length; i++) {
       const child = parts[i];
       if (child.type === 'expression' || termTypes.has(child.type)) {
         found.push(convertTerm(child, file));
       } else if (child.type === 'variable_expr') {
-        const path = [child.text];
+        const path = [textOf(child, file)];
         let end = child.endIndex;
         while (i + 1 < parts.length && accessorTypes.has(parts[i + 1].type)) {
           path.push(...accessorItems(parts[++i], file));
@@ -266,31 +310,31 @@ function otherWithChildren(node: Node, file: SourceFile): Expression {
   return { kind: 'other', span: spanOf(node), file, children: found };
 }
 
-function convertCall(node: Node, file: SourceFile): Expression {
-  const parts = children(node);
+function convertCall(node: SyntaxNode, file: SourceFile): Expression {
+  const parts = node.children;
   const open = parts.findIndex((part) => part.type === '(');
   const nameParts = parts.slice(0, open < 0 ? 1 : open);
   const argumentList = parts.find((part) => part.type === 'function_arguments');
   const args = argumentList
-    ? children(argumentList)
+    ? argumentList.children
         .filter((part) => part.type === 'expression')
         .map((part) => convertExpression(part, file))
     : [];
-  const name = nameParts.map((part) => part.text).join('');
+  const name = nameParts.map((part) => textOf(part, file)).join('');
   return { kind: 'call', name, args, span: spanOf(node), file };
 }
 
-function convertCollection(node: Node, file: SourceFile): Expression {
+function convertCollection(node: SyntaxNode, file: SourceFile): Expression {
   if (node.type === 'tuple') {
-    const items = children(node)
+    const items = node.children
       .filter((part) => part.type === 'expression')
       .map((part) => convertExpression(part, file));
     return { kind: 'tuple', items, span: spanOf(node), file };
   }
   if (node.type !== 'object') return otherWithChildren(node, file);
   const entries: ObjectEntry[] = [];
-  for (const element of children(node).filter((part) => part.type === 'object_elem')) {
-    const [keyNode, valueNode] = children(element).filter((part) => part.type === 'expression');
+  for (const element of node.children.filter((part) => part.type === 'object_elem')) {
+    const [keyNode, valueNode] = element.children.filter((part) => part.type === 'expression');
     if (!keyNode || !valueNode) continue;
     entries.push({
       key: objectKey(keyNode, file),
@@ -301,15 +345,15 @@ function convertCollection(node: Node, file: SourceFile): Expression {
   return { kind: 'object', entries, span: spanOf(node), file };
 }
 
-function objectKey(node: Node, file: SourceFile): string | undefined {
+function objectKey(node: SyntaxNode, file: SourceFile): string | undefined {
   const key = convertExpression(node, file);
   if (key.kind === 'reference' && key.path.length === 1) return key.path[0];
   return literalKey(key);
 }
 
-function convertTemplate(node: Node, file: SourceFile): Expression {
+function convertTemplate(node: SyntaxNode, file: SourceFile): Expression {
   if (node.type === 'heredoc_template') return convertHeredoc(node, file);
-  const parts = children(node);
+  const parts = node.children;
   const last = parts[parts.length - 1];
   const closed = parts.length > 1 && last.type === 'quoted_template_end' && !last.isMissing;
   const start = node.startIndex + 1;
@@ -318,11 +362,11 @@ function convertTemplate(node: Node, file: SourceFile): Expression {
   return { kind: 'template', parts: templateParts, span: spanOf(node), file };
 }
 
-function convertHeredoc(node: Node, file: SourceFile): Expression {
-  const parts = children(node);
+function convertHeredoc(node: SyntaxNode, file: SourceFile): Expression {
+  const parts = node.children;
   const markers = parts.filter((part) => part.type === 'heredoc_identifier');
   const opening = markers[0];
-  const stripIndent = parts[0]?.text === '<<-';
+  const stripIndent = parts[0] !== undefined && textOf(parts[0], file) === '<<-';
   const lineBreak = file.text.indexOf('\n', opening ? opening.endIndex : node.startIndex);
   const contentStart = lineBreak < 0 ? node.endIndex : Math.min(lineBreak + 1, node.endIndex);
   let contentEnd = node.endIndex;
@@ -330,7 +374,7 @@ function convertHeredoc(node: Node, file: SourceFile): Expression {
   if (closing) contentEnd = file.lines.lineStart(file.lines.positionAt(closing.startIndex).line);
   contentEnd = Math.max(contentStart, contentEnd);
   const heredoc: HeredocInfo = {
-    marker: opening ? opening.text : '',
+    marker: opening ? textOf(opening, file) : '',
     stripIndent,
     contentStart,
     contentEnd,
@@ -350,7 +394,7 @@ type TemplateMode = 'quoted' | 'heredoc' | 'flush-heredoc';
  * own part, so the literal text between `%{ if }` and `%{ endif }` stays visible.
  */
 function buildTemplateParts(
-  node: Node,
+  node: SyntaxNode,
   content: Span,
   file: SourceFile,
   mode: TemplateMode,
@@ -371,16 +415,16 @@ function buildTemplateParts(
   return parts;
 }
 
-function collectSequences(node: Node, file: SourceFile, out: TemplatePart[]): void {
-  for (const child of children(node)) {
+function collectSequences(node: SyntaxNode, file: SourceFile, out: TemplatePart[]): void {
+  for (const child of node.children) {
     if (child.type === 'template_interpolation') {
-      const inner = children(child).find((part) => part.type === 'expression');
+      const inner = child.children.find((part) => part.type === 'expression');
       const expr = inner ? convertExpression(inner, file) : undefined;
       out.push({ kind: 'interpolation', expr, span: spanOf(child) });
-    } else if (children(child)[0]?.type === 'template_directive_start') {
+    } else if (child.children[0]?.type === 'template_directive_start') {
       out.push({ kind: 'directive', span: spanOf(child) });
       collectSequences(child, file, out);
-    } else if (child.childCount > 0) {
+    } else if (child.children.length > 0) {
       collectSequences(child, file, out);
     }
   }
