@@ -45,17 +45,24 @@ function packageFolder(packageName: string): string {
 }
 
 /**
- * Keeps V8 from optimising grammars compiled from now on with TurboFan. Measured with Node 20.20
- * on a 2-core machine, the background TurboFan compile of the PowerShell grammar took about 5 s
- * of CPU after the first PowerShell parse (scanning `examples/`: 4.9 s of CPU without the flag,
- * 0.7 s with it). The flag is set after the HCL and bash grammars are compiled, because with
- * TurboFan they parse a 250,000-line Terraform tree about 20% faster (3.3 s against 4.1 s).
+ * Compiles the PowerShell grammar with V8's baseline compiler (Liftoff) only. Measured with
+ * Node 20.20 on a 2-core machine, the background TurboFan compile of that grammar took about 5 s
+ * of CPU after the first PowerShell parse (scanning `examples/`: 4.9 s of CPU without this, 0.7 s
+ * with it). The HCL and bash grammars keep TurboFan, which parses a 250,000-line Terraform tree
+ * about 20% faster, so the flag is set only while the PowerShell grammar compiles: V8 reads it
+ * when a module is compiled, and it is process-wide, so leaving it set would also slow the
+ * grammars that analysis workers compile later.
  */
-function useBaselineWasmCompiler(): void {
+async function loadBaselineOnly<T>(load: () => Promise<T>): Promise<T> {
   // NOTE: --liftoff-only is a V8 flag, not a stable Node option, so a later Node may ignore or
-  // rename it. V8 flags are process-wide: a worker that compiles its grammars after another
-  // thread set the flag gets Liftoff-only code, which costs speed but not correctness.
+  // rename it. A worker that compiles a grammar during this short window gets Liftoff-only code,
+  // which costs speed but not correctness.
   v8.setFlagsFromString('--liftoff-only');
+  try {
+    return await load();
+  } finally {
+    v8.setFlagsFromString('--no-liftoff-only');
+  }
 }
 
 async function loadParsers(): Promise<Parsers> {
@@ -71,8 +78,8 @@ async function loadParsers(): Promise<Parsers> {
   };
   const hcl = await load('hcl');
   const bash = await load('bash');
-  useBaselineWasmCompiler();
-  return { hcl, bash, powershell: await load('powershell') };
+  const powershell = await loadBaselineOnly(() => load('powershell'));
+  return { hcl, bash, powershell };
 }
 
 /** Loads the tree-sitter runtime and the grammars; later calls return the same parsers. */
