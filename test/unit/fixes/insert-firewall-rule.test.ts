@@ -85,7 +85,22 @@ describe('insert firewall rule fix', () => {
   it('adds user_data inside a one-line block', async () => {
     const outcome = await applyPreferredFix('one-line-block');
     const expected =
-      'resource "huaweicloud_compute_instance" "inline_block" { name = "ib" \n' +
+      'resource "huaweicloud_compute_instance" "inline_block" {\n' +
+      '  name      = "ib"\n' +
+      '  user_data = <<-EOT\n' +
+      indented(['#!/bin/bash', ...linuxRule], '    ') +
+      '  EOT\n' +
+      '}\n';
+    assert.strictEqual(outcome.files.get(path.join(outcome.folder, 'main.tf')), expected);
+    assertClean(outcome);
+  });
+
+  it('realigns the attributes above', async () => {
+    const outcome = await applyPreferredFix('short-names');
+    const expected =
+      'resource "huaweicloud_compute_instance" "c2" {\n' +
+      '  name      = "c2"\n' +
+      '  tags      = { team = "ops" }\n' +
       '  user_data = <<-EOT\n' +
       indented(['#!/bin/bash', ...linuxRule], '    ') +
       '  EOT\n' +

@@ -3,9 +3,9 @@ import type { ModuleContext } from '../rules/rule';
 import type { NewBootScript, ServerKind } from '../rules/servers';
 import type { TextPiece } from '../terraform/evaluate';
 import { getAttribute, resourceReferences } from '../terraform/lookup';
-import type { Block, Expression } from '../terraform/model';
+import type { Attribute, Block, Expression } from '../terraform/model';
 import type { LineIndex } from '../text';
-import type { FileEdit, Fix } from '../types';
+import type { FileEdit, Fix, TextEdit } from '../types';
 import {
   escapeHclQuoted,
   escapeJsonString,
@@ -155,7 +155,13 @@ function newBootScriptEdit(context: ModuleContext, block: Block, target: NewBoot
   const containerIndent = host ? indentOfLine(lines.text, lines.positionAt(host.span.start).line, lines) : blockIndent;
   const indent = host || target.blockPath.length === 0 ? `${containerIndent}  ` : `${blockIndent}    `;
   const body = script.map((line) => `${eol}${indent}  ${escapeTemplateSequences(line)}`).join('');
-  const name = alignedName(container, target.attribute, !!host || target.blockPath.length === 0);
+  const sameBlock = !!host || target.blockPath.length === 0;
+  const closesOnLastLine = lines.positionAt(container.closeBrace).line === lines.positionAt(insertionOffset(container)).line;
+  // `terraform fmt` aligns a heredoc's first line with the attributes above it, but not a call
+  // such as base64encode() that spans lines.
+  const aligns = sameBlock && !closesOnLastLine && !target.base64;
+  const alignment = aligns ? alignGroup(container, target.attribute) : { name: target.attribute, edits: [] };
+  const name = alignment.name;
   const opening = target.base64 ? `${name} = base64encode(<<-EOT` : `${name} = <<-EOT`;
   let attributeText = `${indent}${opening}${body}${eol}${indent}EOT`;
   if (target.base64) attributeText += `${eol}${indent})`;
@@ -165,31 +171,54 @@ function newBootScriptEdit(context: ModuleContext, block: Block, target: NewBoot
   }
   const offset = insertionOffset(container);
   const position = lines.positionAt(offset);
-  // A block written on one line (`resource "t" "n" { name = "a" }`) closes on the insertion line,
-  // so the new attribute goes before the closing brace, which moves to a line of its own.
+  // A block written on one line (`resource "t" "n" { name = "a" }`) closes on the insertion line.
+  // Terraform allows at most one argument in a one-line block, so the block is opened up: its
+  // argument and the new attribute each get a line, and the closing brace a line of its own.
   const closesHere = lines.positionAt(container.closeBrace).line === position.line;
   if (closesHere) {
     const closeIndent = container === block ? blockIndent : indentOfLine(lines.text, lines.positionAt(container.span.start).line, lines);
-    const at = lines.positionAt(container.closeBrace);
-    return { file: block.file.path, edits: [{ range: { start: at, end: at }, newText: `${eol}${attributeText}${eol}${closeIndent}` }] };
+    let inner = lines.text.slice(container.openBrace + 1, container.closeBrace).trim();
+    let newAttribute = attributeText;
+    const argument = /^([A-Za-z_][\w-]*)\s*=\s*(\S[\s\S]*)$/.exec(inner);
+    if (argument && !target.base64 && sameBlock) {
+      // Align the two `=` signs as `terraform fmt` does.
+      const width = Math.max(argument[1].length, target.attribute.length);
+      inner = `${argument[1].padEnd(width)} = ${argument[2]}`;
+      newAttribute = attributeText.replace(`${indent}${name} =`, `${indent}${target.attribute.padEnd(width)} =`);
+    }
+    const innerLine = inner.length > 0 ? `${eol}${indent}${inner}` : '';
+    const range = lines.range(container.openBrace + 1, container.closeBrace);
+    return { file: block.file.path, edits: [{ range, newText: `${innerLine}${eol}${newAttribute}${eol}${closeIndent}` }] };
   }
-  return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: `${eol}${attributeText}` }] };
+  const insertion = { range: { start: position, end: position }, newText: `${eol}${attributeText}` };
+  return { file: block.file.path, edits: [...alignment.edits, insertion] };
 }
 
 /**
- * Pads a new attribute's name so its `=` lines up with the attribute above it, as
- * `terraform fmt` aligns consecutive attributes.
+ * Lines a new attribute up with the run of one-line attributes directly above it, as
+ * `terraform fmt` aligns the `=` of consecutive attributes: returns the padded name, and edits
+ * that widen the padding of the lines above when the new name is longer than theirs.
  */
-function alignedName(container: Block, name: string, sameBlock: boolean): string {
-  const attributes = [...container.attributes.values()];
-  if (!sameBlock || attributes.length === 0) return name;
-  const last = attributes.reduce((a, b) => (a.span.end > b.span.end ? a : b));
+function alignGroup(container: Block, name: string): { name: string; edits: TextEdit[] } {
   const lines = container.file.lines;
-  const nameStart = lines.positionAt(last.nameSpan.start);
-  const lineText = lines.text.slice(lines.lineStart(nameStart.line), lines.lineEnd(nameStart.line));
-  const equals = lineText.indexOf('=', nameStart.character + last.name.length);
-  if (equals < 0 || lines.positionAt(last.span.end).line !== nameStart.line) return name;
-  return name.padEnd(equals - nameStart.character - 1);
+  const byLine = new Map<number, Attribute>();
+  for (const attribute of container.attributes.values()) {
+    const line = lines.positionAt(attribute.nameSpan.start).line;
+    if (lines.positionAt(attribute.span.end).line === line) byLine.set(line, attribute);
+  }
+  const group: Attribute[] = [];
+  const lastLine = lines.positionAt(insertionOffset(container)).line;
+  for (let line = lastLine; byLine.has(line); line--) group.push(byLine.get(line)!);
+  const width = Math.max(name.length, ...group.map((attribute) => attribute.name.length));
+  const edits: TextEdit[] = [];
+  for (const attribute of group) {
+    const nameEnd = attribute.nameSpan.end;
+    const equals = lines.text.indexOf('=', nameEnd);
+    const padding = ' '.repeat(width - attribute.name.length + 1);
+    if (equals < 0 || lines.text.slice(nameEnd, equals) === padding) continue;
+    edits.push({ range: lines.range(nameEnd, equals), newText: padding });
+  }
+  return { name: name.padEnd(width), edits };
 }
 
 /** The end of the line of the container's last attribute, or of its opening brace line. */
