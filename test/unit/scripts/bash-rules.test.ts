@@ -91,6 +91,32 @@ describe('analyzeBash ineffective rules', () => {
   }
 });
 
+describe('analyzeBash rule order', () => {
+  it('ACCEPT for all shadows a later block', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
+      `iptables -I OUTPUT 1 -p tcp -d ${metadata} -j ACCEPT`;
+    const facts = await analyzeBashText(script);
+    const block = facts.firewallRules.find((rule) => rule.reasons.includes('shadowed-by-accept'));
+    assert.ok(block, JSON.stringify(facts.firewallRules));
+    assert.strictEqual(block.effective, false);
+    assert.strictEqual(facts.firewallRules.some((rule) => rule.effective), false);
+  });
+
+  it('ACCEPT after the block shadows nothing', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
+      `iptables -A OUTPUT -p tcp -d ${metadata} -j ACCEPT`;
+    const facts = await analyzeBashText(script);
+    assert.ok(facts.firewallRules.some((rule) => rule.effective));
+  });
+
+  it('ACCEPT for root keeps the two-rule form', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner --uid-owner 0 -j ACCEPT\n` +
+      `iptables -A OUTPUT -p tcp -d ${metadata} -j DROP`;
+    const facts = await analyzeBashText(script);
+    assert.ok(facts.firewallRules.every((rule) => rule.effective));
+  });
+});
+
 describe('analyzeBash rule matching', () => {
   it('ignores other addresses', async () => {
     const facts = await analyzeBashText('iptables -A OUTPUT -d 10.0.0.1 -m owner ! --uid-owner 0 -j DROP');

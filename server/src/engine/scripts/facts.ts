@@ -33,7 +33,8 @@ export type IneffectiveReason =
   | 'action-allow'
   | 'delete-rule'
   | 'address-near-miss'
-  | 'port-other';
+  | 'port-other'
+  | 'shadowed-by-accept';
 
 /** A firewall rule that mentions the metadata address, whether or not it restricts access. */
 export interface FirewallRule {

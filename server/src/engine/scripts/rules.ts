@@ -155,6 +155,31 @@ function findPairs(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): vo
   }
 }
 
+/** True for an ACCEPT that lets every user, or every non-root user, reach the address. */
+function isOpenAccept(draft: RuleDraft): boolean {
+  const protocolCovers = draft.protocol === 'tcp' || draft.protocol === 'all';
+  const ownerCovers = draft.owner === 'none' || draft.owner === 'not-root';
+  return draft.target === 'accept' && draft.op !== 'delete' && protocolCovers && ownerCovers && !draft.nearMiss;
+}
+
+/**
+ * Marks block rules that an earlier ACCEPT in the same chain shadows: the kernel stops at the
+ * first matching rule, so non-root users reach metadata before the block rule is tried.
+ */
+function findShadowed(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): void {
+  const byList = new Map<string, RuleDraft[]>();
+  for (const draft of drafts) byList.set(draft.listKey, [...(byList.get(draft.listKey) ?? []), draft]);
+  for (const list of byList.values()) {
+    const chain = simulateChain(list);
+    for (let j = 0; j < chain.length; j++) {
+      const block = rules.get(chain[j]) as FirewallRule;
+      if (!block.effective || chain[j].target !== 'block') continue;
+      if (!chain.slice(0, j).some(isOpenAccept)) continue;
+      Object.assign(block, { effective: false, reasons: ['shadowed-by-accept'], blocksRoot: false });
+    }
+  }
+}
+
 /**
  * Turns drafts into firewall rules in script order: each rule is judged on its own, then the
  * two-rule form (ACCEPT for root before REJECT or DROP for everyone) makes both rules effective.
@@ -165,5 +190,6 @@ export function evaluateDrafts(source: ScriptSource, drafts: RuleDraft[]): Firew
   const rules = new Map<RuleDraft, FirewallRule>();
   for (const draft of relevant) rules.set(draft, toRule(source, draft));
   findPairs(relevant, rules);
+  findShadowed(relevant, rules);
   return relevant.map((draft) => rules.get(draft) as FirewallRule);
 }
