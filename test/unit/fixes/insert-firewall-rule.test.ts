@@ -234,6 +234,21 @@ describe('ignore comment fix', () => {
     assert.deepStrictEqual(after, []);
   });
 
+  it('keeps a byte-order mark first', async () => {
+    const engine = await sharedEngine();
+    const folder = copyFixture(path.join('rules', ruleId, 'no-boot-script'));
+    const file = path.join(folder, 'main.tf');
+    const files = new Map([[file, `\ufeff${fs.readFileSync(file, 'utf8')}`]]);
+    const [finding] = engine.analyzeModule(folder, memoryOverlay(files)).findings;
+    const ignore = finding.fixes.find((fix) => !fix.isPreferred);
+    assert.ok(ignore);
+    applyFileEdits(files, ignore.edits);
+    assert.ok(files.get(file)!.startsWith(`\ufeff# metadata-guard:ignore ${ruleId}`), files.get(file));
+    const after = engine.analyzeModule(folder, memoryOverlay(files));
+    assert.deepStrictEqual(after.notices, []);
+    assert.deepStrictEqual(after.findings, []);
+  });
+
   it('is not offered in tf.json', async () => {
     const engine = await sharedEngine();
     const folder = copyFixture(path.join('rules', ruleId, 'tf-json'));

@@ -21,7 +21,9 @@ export function ignoreCommentFix(ruleId: string, location: Location, lines: Line
   const line = location.range.start.line;
   const start = lines.lineStart(line);
   const indent = /^[ \t]*/.exec(lines.text.slice(start, lines.lineEnd(line)))![0];
-  const position = { line, character: 0 };
+  // A byte-order mark must stay the first character of the file, so the comment goes after it.
+  const afterMark = start === 0 && lines.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const position = { line, character: afterMark };
   return {
     title: `Ignore ${ruleId} here with a comment`,
     isPreferred: false,
