@@ -109,6 +109,22 @@ describe('insert firewall rule fix', () => {
     assertClean(outcome);
   });
 
+  it('adds a bootcmd entry to cloud-config', async () => {
+    const outcome = await applyPreferredFix('cloud-config-no-rule');
+    const expected =
+      '  user_data = <<-EOT\n' +
+      '    #cloud-config\n' +
+      '    # Only root may reach the instance metadata service (added by metadata-guard).\n' +
+      '    bootcmd:\n' +
+      `      - ${linuxRule[1]}\n` +
+      '    packages:\n';
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    assert.ok(text.includes(expected), text);
+    assertClean(outcome);
+    const all = (await sharedEngine()).analyzeModule(outcome.folder, memoryOverlay(outcome.files)).findings;
+    assert.deepStrictEqual(all.map((finding) => finding.ruleId), [], 'no script rule finding either');
+  });
+
   it('inserts after the heredoc shebang', async () => {
     // The rule on chain FORWARD makes the rewrite of metadata-firewall-ineffective the preferred
     // fix, so this fix is offered without being preferred.

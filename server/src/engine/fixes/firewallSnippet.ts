@@ -26,6 +26,16 @@ export const powerShellRuleLines: readonly string[] = [
     '-Action Block -Protocol TCP -RemoteAddress 169.254.169.254 -LocalUser $sddl',
 ];
 
+/**
+ * The rule as a cloud-config `bootcmd` entry. cloud-init runs `bootcmd` at every boot, so the
+ * rule comes back after a reboot without being saved.
+ */
+export const cloudConfigRuleLines: readonly string[] = [
+  '# Only root may reach the instance metadata service (added by metadata-guard).',
+  'bootcmd:',
+  `  - ${bashRuleLines[1]}`,
+];
+
 export type GuestOs = 'linux' | 'windows';
 
 export function ruleLines(os: GuestOs): readonly string[] {

@@ -7,6 +7,7 @@ import type { Attribute, Block, Expression } from '../terraform/model';
 import type { LineIndex } from '../text';
 import type { FileEdit, Fix, TextEdit } from '../types';
 import {
+  cloudConfigRuleLines,
   escapeHclQuoted,
   escapeJsonString,
   escapeTemplateSequences,
@@ -104,10 +105,14 @@ function mergeByFile(edits: FileEdit[]): FileEdit[] {
 
 /** Inserts the rule after the first line (the shebang or `#ps1`) of a boot script text. */
 function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: GuestOs): FileEdit | undefined {
-  const header = /^(#!.*|#ps1.*|#ps1_sysnative.*)$/m.exec(piece.text);
+  const header = /^(#!.*|#ps1.*|#ps1_sysnative.*|#cloud-config[ \t]*)$/m.exec(piece.text);
   if (!header || header.index !== 0) return undefined;
   const headerEnd = header[0].replace(/\r$/, '').length;
-  const lines = ruleLines(os);
+  const cloudConfig = header[0].startsWith('#cloud-config');
+  // NOTE: cloud-config that already has a bootcmd section gets no fix yet, because the rule
+  // would have to join that list at its own indentation.
+  if (cloudConfig && (os === 'windows' || /^bootcmd\s*:/m.test(piece.text))) return undefined;
+  const lines = cloudConfig ? cloudConfigRuleLines : ruleLines(os);
   const origin = piece.origin;
   if (origin.kind === 'decoded') return reencodeEdit(context, piece, headerEnd, lines);
   const hostFile = piece.map.file;
