@@ -102,6 +102,24 @@ describe('analyzeBash rule order', () => {
     assert.strictEqual(facts.firewallRules.some((rule) => rule.effective), false);
   });
 
+  it('a later flush removes the rule', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
+      'iptables-save > /etc/iptables/rules.v4\niptables -F OUTPUT\niptables-save > /etc/iptables/rules.v4';
+    const rule = onlyRule(await analyzeBashText(script));
+    assert.strictEqual(rule.effective, false);
+    assert.deepStrictEqual(rule.reasons, ['flushed-later']);
+  });
+
+  it('a flush of another chain keeps the rule', async () => {
+    const script = `iptables -F INPUT\niptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\niptables -F FORWARD`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
+  it('a flush before the rule keeps it', async () => {
+    const script = `iptables -F\niptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
   it('ACCEPT after the block shadows nothing', async () => {
     const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
       `iptables -A OUTPUT -p tcp -d ${metadata} -j ACCEPT`;

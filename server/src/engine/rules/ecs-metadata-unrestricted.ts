@@ -60,6 +60,7 @@ export const reasonTexts: Record<IneffectiveReason, string> = {
   'address-near-miss': 'its destination is not 169.254.169.254, the metadata address',
   'port-other': 'it matches destination ports other than 80, where the metadata service listens',
   'shadowed-by-accept': 'an earlier ACCEPT rule in the same chain lets users through before it',
+  'flushed-later': 'a later iptables -F removes it',
 };
 
 export const ecsMetadataUnrestricted: ModuleRule = {

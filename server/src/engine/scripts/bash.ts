@@ -3,7 +3,7 @@ import { SourceMap } from '../text';
 import type { FirewallRule, HostSpan, ScriptFacts, ScriptSource } from './facts';
 import { BashWords, outputFiles, stripWrappers, teeFiles } from './bashWords';
 import { curlOptionsCall, displayValue, hcloudOptionsCall, isTokenUrl, mayBeTokenHeader, metadataUrl, parseHttpCall } from './http';
-import { parseFirewallCmdArgs, parseIptablesArgs, parseUfwArgs, scanIptablesSaveText } from './netfilter';
+import { type ChainFlush, parseFirewallCmdArgs, parseIptablesArgs, parseIptablesFlush, parseUfwArgs, scanIptablesSaveText } from './netfilter';
 import { collectNftChains, type NftChains, parseNftCommand, scanNftText, splitNftStatements } from './nft';
 import { evaluateDrafts, type RuleDraft } from './rules';
 import { collectParseErrors, descendants } from './syntax';
@@ -28,6 +28,7 @@ interface BashRun {
   words: BashWords;
   chains: NftChains;
   drafts: RuleDraft[];
+  flushes: ChainFlush[];
   facts: ScriptFacts;
 }
 
@@ -109,13 +110,13 @@ export function analyzeBashUncached(source: ScriptSource, parser: Parser): Scrip
   const masked = maskPlaceholders(source.text, source.placeholders);
   const run: BashRun = {
     source, parser, masked, words: new BashWords(masked, tree.rootNode),
-    chains: collectNftChains(masked), drafts: [], facts: emptyFacts('bash'),
+    chains: collectNftChains(masked), drafts: [], flushes: [], facts: emptyFacts('bash'),
   };
   run.facts.parseErrors = collectParseErrors(tree.rootNode, source);
   for (const node of descendants(tree.rootNode, 'command')) analyzeCommand(run, node);
   for (const node of descendants(tree.rootNode, 'heredoc_redirect')) analyzeHeredoc(run, node);
   for (const node of outermost(descendants(tree.rootNode, 'ERROR'))) analyzeErrorLines(run, node);
-  run.facts.firewallRules.push(...evaluateDrafts(source, run.drafts.sort((a, b) => a.start - b.start)));
+  run.facts.firewallRules.push(...evaluateDrafts(source, run.drafts.sort((a, b) => a.start - b.start), run.flushes));
   tree.delete();
   return withoutDuplicates(run.facts);
 }
@@ -163,7 +164,9 @@ function analyzeCommand(run: BashRun, node: Node): void {
   const form = iptablesForms[command.name];
   if (form) {
     const context = { form, start, end, listKey: form, persistent: false };
-    pushDraft(run, parseIptablesArgs(command.args, context));
+    const flush = parseIptablesFlush(command.args, form, start);
+    if (flush) run.flushes.push(flush);
+    else pushDraft(run, parseIptablesArgs(command.args, context));
   } else if (command.name === 'firewall-cmd') pushDraft(run, parseFirewallCmdArgs(command.args, start, end));
   else if (command.name === 'ufw') pushDraft(run, parseUfwArgs(command.args, start, end));
   else if (command.name === 'nft') analyzeNftCommand(run, command);

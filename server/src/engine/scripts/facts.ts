@@ -34,7 +34,8 @@ export type IneffectiveReason =
   | 'delete-rule'
   | 'address-near-miss'
   | 'port-other'
-  | 'shadowed-by-accept';
+  | 'shadowed-by-accept'
+  | 'flushed-later';
 
 /** A firewall rule that mentions the metadata address, whether or not it restricts access. */
 export interface FirewallRule {

@@ -138,6 +138,26 @@ function targetKind(target: string | undefined): RuleDraft['target'] {
   return target === 'ACCEPT' ? 'accept' : 'other';
 }
 
+/** An `iptables -F [chain]` command: it removes the rules added before it at run time. */
+export interface ChainFlush {
+  form: FirewallForm;
+  table: RuleDraft['table'];
+  /** The chain flushed, or undefined when every chain of the table is. */
+  chain: ChainKind | undefined;
+  start: number;
+}
+
+/** Reads `-F`/`--flush` from iptables arguments, or returns undefined for other commands. */
+export function parseIptablesFlush(args: Arg[], form: FirewallForm, start: number): ChainFlush | undefined {
+  const index = args.findIndex((arg) => arg.value === '-F' || arg.value === '--flush');
+  if (index < 0) return undefined;
+  const tableIndex = args.findIndex((arg) => arg.value === '-t' || arg.value === '--table');
+  const table = tableKind(tableIndex >= 0 ? args[tableIndex + 1]?.value : undefined);
+  const next = args[index + 1]?.value;
+  const chain = next !== undefined && !next.startsWith('-') ? chainKind(next) : undefined;
+  return { form, table, chain, start };
+}
+
 /**
  * Reads iptables arguments (after the command name) into a draft. Returns undefined when the
  * command adds no rule or the rule's destination does not cover the metadata address.

@@ -1,4 +1,5 @@
 import type { FirewallForm, FirewallRule, IneffectiveReason, ScriptSource } from './facts';
+import type { ChainFlush } from './netfilter';
 import { hostSpan } from './values';
 
 /** The traffic class of a rule's chain, or of its direction on Windows. */
@@ -155,6 +156,21 @@ function findPairs(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): vo
   }
 }
 
+/**
+ * Marks rules added at run time that a later `iptables -F` of their chain (or of every chain in
+ * their table) removes. Rules written to a rules file are not affected.
+ */
+function findFlushed(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>, flushes: ChainFlush[]): void {
+  for (const draft of drafts) {
+    if (!draft.listKey.startsWith(`${draft.form}:`)) continue;
+    const flushed = flushes.some((flush) =>
+      flush.form === draft.form && flush.start > draft.start && flush.table === draft.table &&
+      (flush.chain === undefined || flush.chain === draft.chain));
+    if (!flushed) continue;
+    Object.assign(rules.get(draft) as FirewallRule, { effective: false, reasons: ['flushed-later'], blocksRoot: false });
+  }
+}
+
 /** True for an ACCEPT that lets every user, or every non-root user, reach the address. */
 function isOpenAccept(draft: RuleDraft): boolean {
   const protocolCovers = draft.protocol === 'tcp' || draft.protocol === 'all';
@@ -185,11 +201,12 @@ function findShadowed(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>):
  * two-rule form (ACCEPT for root before REJECT or DROP for everyone) makes both rules effective.
  * Rules whose target or protocol cannot touch metadata traffic (LOG, ICMP) are left out.
  */
-export function evaluateDrafts(source: ScriptSource, drafts: RuleDraft[]): FirewallRule[] {
+export function evaluateDrafts(source: ScriptSource, drafts: RuleDraft[], flushes: ChainFlush[] = []): FirewallRule[] {
   const relevant = drafts.filter((draft) => draft.target !== 'other' && draft.protocol !== 'other');
   const rules = new Map<RuleDraft, FirewallRule>();
   for (const draft of relevant) rules.set(draft, toRule(source, draft));
   findPairs(relevant, rules);
   findShadowed(relevant, rules);
+  findFlushed(relevant, rules, flushes);
   return relevant.map((draft) => rules.get(draft) as FirewallRule);
 }
