@@ -188,7 +188,11 @@ describe('evaluateString', () => {
     const [[piece]] = loaded.evaluate('a_b.c');
     assert.strictEqual(piece.kind, 'unknown');
     const reason = piece.kind === 'unknown' ? piece.reason : '';
-    assert.strictEqual(reason, 'var.boot_script has no default and no value in terraform.tfvars or *.auto.tfvars');
+    assert.strictEqual(
+      reason,
+      'var.boot_script has no default and no value in terraform.tfvars or *.auto.tfvars ' +
+        '(values passed by a calling module are not followed)',
+    );
   });
 
   it('variable map key is selected', async () => {

@@ -213,7 +213,8 @@ function variableValue(name: string, state: State): Expression | string {
   if (!declaration) return `var.${name} is not declared in this module`;
   const fallback = declaration.attributes.get('default');
   if (fallback) return fallback.expr;
-  return `var.${name} has no default and no value in terraform.tfvars or *.auto.tfvars`;
+  // NOTE: values that a calling module passes in its `module` block are not followed.
+  return `var.${name} has no default and no value in terraform.tfvars or *.auto.tfvars (values passed by a calling module are not followed)`;
 }
 
 function localValue(name: string, state: State): Expression | string {
