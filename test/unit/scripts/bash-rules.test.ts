@@ -110,6 +110,21 @@ describe('analyzeBash rule order', () => {
     assert.deepStrictEqual(rule.reasons, ['flushed-later']);
   });
 
+  it('a later delete removes the rule', async () => {
+    const rule = `-A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT`;
+    const facts = await analyzeBashText(`iptables ${rule}\niptables ${rule.replace('-A', '-D')}`);
+    const added = facts.firewallRules.find((found) => found.reasons.includes('deleted-later'));
+    assert.ok(added, JSON.stringify(facts.firewallRules));
+    assert.strictEqual(facts.firewallRules.some((found) => found.effective), false);
+  });
+
+  it('a delete of another rule keeps the rule', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
+      `iptables -D OUTPUT -p tcp -d ${metadata} -j ACCEPT`;
+    const facts = await analyzeBashText(script);
+    assert.ok(facts.firewallRules.some((found) => found.effective));
+  });
+
   it('a flush of another chain keeps the rule', async () => {
     const script = `iptables -F INPUT\niptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\niptables -F FORWARD`;
     assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);

@@ -61,6 +61,7 @@ export const reasonTexts: Record<IneffectiveReason, string> = {
   'port-other': 'it matches destination ports other than 80, where the metadata service listens',
   'shadowed-by-accept': 'an earlier ACCEPT rule in the same chain lets users through before it',
   'flushed-later': 'a later iptables -F removes it',
+  'deleted-later': 'a later iptables -D deletes it',
 };
 
 export const ecsMetadataUnrestricted: ModuleRule = {

@@ -67,9 +67,10 @@ function rewriteFixes(target: ScriptTarget, rule: FirewallRule): Fix[] {
 function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
   const text = spanText(target, rule.span);
   if (text === undefined) return undefined;
-  // A shadowed or flushed rule already has the documented form; the ACCEPT before it or the
-  // flush after it is what must go.
-  if (rule.reasons.includes('shadowed-by-accept') || rule.reasons.includes('flushed-later')) return undefined;
+  // A shadowed, flushed or deleted rule already has the documented form; the ACCEPT before it
+  // or the command after it is what must go.
+  const removedLater = rule.reasons.includes('flushed-later') || rule.reasons.includes('deleted-later');
+  if (rule.reasons.includes('shadowed-by-accept') || removedLater) return undefined;
   if (rule.form === 'iptables' || rule.form === 'ip6tables') {
     if (rule.form === 'ip6tables' || !/^\s*(sudo\s+)?\S*iptables/.test(text)) return undefined;
     // The rewritten rule is saved too when the script runs once and nothing saves it later, so

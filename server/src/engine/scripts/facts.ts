@@ -35,7 +35,8 @@ export type IneffectiveReason =
   | 'address-near-miss'
   | 'port-other'
   | 'shadowed-by-accept'
-  | 'flushed-later';
+  | 'flushed-later'
+  | 'deleted-later';
 
 /** A firewall rule that mentions the metadata address, whether or not it restricts access. */
 export interface FirewallRule {

@@ -158,7 +158,8 @@ function findPairs(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): vo
 
 /**
  * Marks rules added at run time that a later `iptables -F` of their chain (or of every chain in
- * their table) removes. Rules written to a rules file are not affected.
+ * their table), or a later `-D` of the same rule, removes. Rules written to a rules file are not
+ * affected.
  */
 function findFlushed(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>, flushes: ChainFlush[]): void {
   for (const draft of drafts) {
@@ -166,9 +167,19 @@ function findFlushed(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>, f
     const flushed = flushes.some((flush) =>
       flush.form === draft.form && flush.start > draft.start && flush.table === draft.table &&
       (flush.chain === undefined || flush.chain === draft.chain));
-    if (!flushed) continue;
-    Object.assign(rules.get(draft) as FirewallRule, { effective: false, reasons: ['flushed-later'], blocksRoot: false });
+    if (flushed) {
+      Object.assign(rules.get(draft) as FirewallRule, { effective: false, reasons: ['flushed-later'], blocksRoot: false });
+    } else if (draft.op !== 'delete' && drafts.some((other) => deletes(other, draft))) {
+      Object.assign(rules.get(draft) as FirewallRule, { effective: false, reasons: ['deleted-later'], blocksRoot: false });
+    }
   }
+}
+
+/** True when `other` is a later `-D` of the same rule as `draft`. */
+function deletes(other: RuleDraft, draft: RuleDraft): boolean {
+  return other.op === 'delete' && other.start > draft.start && other.listKey === draft.listKey &&
+    other.protocol === draft.protocol && other.owner === draft.owner && other.target === draft.target &&
+    other.address === draft.address && other.ports === draft.ports;
 }
 
 /** True for an ACCEPT that lets every user, or every non-root user, reach the address. */
