@@ -118,6 +118,18 @@ describe('analyzeBash rule order', () => {
     assert.strictEqual(facts.firewallRules.some((found) => found.effective), false);
   });
 
+  it('a rule after exit is never run', async () => {
+    const script = `#!/bin/bash\nexit 0\niptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT`;
+    const rule = onlyRule(await analyzeBashText(script));
+    assert.strictEqual(rule.effective, false);
+    assert.deepStrictEqual(rule.reasons, ['after-exit']);
+  });
+
+  it('exit inside a function is not the end', async () => {
+    const script = `fail() {\n  exit 1\n}\niptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT || fail`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
   it('a delete of another rule keeps the rule', async () => {
     const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
       `iptables -D OUTPUT -p tcp -d ${metadata} -j ACCEPT`;

@@ -62,6 +62,7 @@ export const reasonTexts: Record<IneffectiveReason, string> = {
   'shadowed-by-accept': 'an earlier ACCEPT rule in the same chain lets users through before it',
   'flushed-later': 'a later iptables -F removes it',
   'deleted-later': 'a later iptables -D deletes it',
+  'after-exit': 'the script exits before it',
 };
 
 export const ecsMetadataUnrestricted: ModuleRule = {

@@ -1,5 +1,5 @@
 import { bashRuleLines, powerShellRuleLines } from '../fixes/firewallSnippet';
-import type { FirewallRule } from '../scripts/facts';
+import type { FirewallRule, IneffectiveReason } from '../scripts/facts';
 import type { Finding, Fix } from '../types';
 import { reasonTexts } from './ecs-metadata-unrestricted';
 import type { RuleMeta } from './registry';
@@ -14,6 +14,9 @@ const meta: RuleMeta = {
     'or blocks root and SYSTEM too, which cloud-init and agents need.',
   defaultSeverity: 'warning',
 };
+
+/** Reasons that concern other commands of the script, not the rule's own text. */
+const removedReasons: IneffectiveReason[] = ['flushed-later', 'deleted-later', 'after-exit'];
 
 export const metadataFirewallIneffective: ScriptRule = {
   meta,
@@ -69,7 +72,7 @@ function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
   if (text === undefined) return undefined;
   // A shadowed, flushed or deleted rule already has the documented form; the ACCEPT before it
   // or the command after it is what must go.
-  const removedLater = rule.reasons.includes('flushed-later') || rule.reasons.includes('deleted-later');
+  const removedLater = removedReasons.some((reason) => rule.reasons.includes(reason));
   if (rule.reasons.includes('shadowed-by-accept') || removedLater) return undefined;
   if (rule.form === 'iptables' || rule.form === 'ip6tables') {
     if (rule.form === 'ip6tables' || !/^\s*(sudo\s+)?\S*iptables/.test(text)) return undefined;

@@ -117,6 +117,7 @@ export function analyzeBashUncached(source: ScriptSource, parser: Parser): Scrip
   for (const node of descendants(tree.rootNode, 'heredoc_redirect')) analyzeHeredoc(run, node);
   for (const node of outermost(descendants(tree.rootNode, 'ERROR'))) analyzeErrorLines(run, node);
   run.facts.firewallRules.push(...evaluateDrafts(source, run.drafts.sort((a, b) => a.start - b.start), run.flushes));
+  markAfterExit(run, firstTopLevelExit(run, tree.rootNode));
   tree.delete();
   return withoutDuplicates(run.facts);
 }
@@ -174,6 +175,25 @@ function analyzeCommand(run: BashRun, node: Node): void {
   else if (command.name === 'hcloud') analyzeHcloud(run, command);
   else if (command.name === 'echo' || command.name === 'printf') analyzeEcho(run, command);
   else if (/^(ba|da|z|k)?sh$/.test(command.name)) analyzeInlineScript(run, command);
+}
+
+/** Returns the offset of the first `exit` run by the script itself (not inside a function). */
+function firstTopLevelExit(run: BashRun, root: Node): number | undefined {
+  for (const child of root.namedChildren) {
+    if (child?.type !== 'command') continue;
+    if (toCommand(run, child)?.name === 'exit') return child.startIndex;
+  }
+  return undefined;
+}
+
+/** Marks rules that come after a top-level `exit`: the script never reaches them. */
+function markAfterExit(run: BashRun, exitAt: number | undefined): void {
+  if (exitAt === undefined) return;
+  const hostExit = run.source.map.toHost(exitAt);
+  for (const rule of run.facts.firewallRules) {
+    if (rule.span.file !== run.source.map.file || rule.span.start <= hostExit) continue;
+    Object.assign(rule, { effective: false, reasons: ['after-exit'], blocksRoot: false });
+  }
 }
 
 function pushDraft(run: BashRun, draft: RuleDraft | undefined): void {

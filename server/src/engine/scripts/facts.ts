@@ -36,7 +36,8 @@ export type IneffectiveReason =
   | 'port-other'
   | 'shadowed-by-accept'
   | 'flushed-later'
-  | 'deleted-later';
+  | 'deleted-later'
+  | 'after-exit';
 
 /** A firewall rule that mentions the metadata address, whether or not it restricts access. */
 export interface FirewallRule {
