@@ -125,6 +125,13 @@ describe('insert firewall rule fix', () => {
     assert.deepStrictEqual(all.map((finding) => finding.ruleId), [], 'no script rule finding either');
   });
 
+  it('keeps a YAML document start first', async () => {
+    const outcome = await applyPreferredFix('cloud-config-document-start');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    assert.ok(text.includes('    #cloud-config\n    ---\n    # Only root may reach'), text);
+    assertClean(outcome);
+  });
+
   it('inserts after the heredoc shebang', async () => {
     // The rule on chain FORWARD makes the rewrite of metadata-firewall-ineffective the preferred
     // fix, so this fix is offered without being preferred.

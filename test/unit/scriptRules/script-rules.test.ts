@@ -97,6 +97,19 @@ describe('script rules', () => {
     assert.strictEqual(after, rewritten);
   });
 
+  it('container rule keeps its place', async () => {
+    const text = '#!/bin/bash\niptables -I FORWARD -p tcp -d 169.254.169.254 -j REJECT\n';
+    const file = write('forward.sh', text);
+    const [finding] = only(await scan(file), 'metadata-firewall-ineffective');
+    const after = fixed(finding, text);
+    const expected =
+      '#!/bin/bash\niptables -I FORWARD -p tcp -d 169.254.169.254 -j REJECT\n' +
+      'iptables -A OUTPUT -p tcp -d 169.254.169.254 -m owner ! --uid-owner root -j REJECT\n' +
+      'mkdir -p /etc/iptables\niptables-save > /etc/iptables/rules.v4\n';
+    assert.strictEqual(after, expected);
+    assert.deepStrictEqual(await scan(write('forward-fixed.sh', after)), []);
+  });
+
   it('rewrite keeps a later save', async () => {
     const text = '#!/bin/bash\niptables -A INPUT -p tcp -d 169.254.169.254 -j DROP\nnetfilter-persistent save\n';
     const file = write('input-saved.sh', text);

@@ -33,6 +33,17 @@ describe('analyzeBash metadata requests', () => {
     assert.strictEqual(request.hasTokenHeader, true);
   });
 
+  it('headers from an array may hold the token', async () => {
+    const script = `ARGS=(-s -H "X-Metadata-Token: $TOKEN")\ncurl "\${ARGS[@]}" ${url}`;
+    const [request] = (await analyzeBashText(script)).metadataRequests;
+    assert.strictEqual(request.hasTokenHeader, true);
+  });
+
+  it('headers from a file may hold the token', async () => {
+    const [request] = (await analyzeBashText(`curl -s -H @/run/md-headers ${url}`)).metadataRequests;
+    assert.strictEqual(request.hasTokenHeader, true);
+  });
+
   it('other known header is not a token', async () => {
     const [request] = (await analyzeBashText(`curl -s -H "Accept: application/json" ${url}`)).metadataRequests;
     assert.strictEqual(request.hasTokenHeader, false);

@@ -130,6 +130,46 @@ describe('analyzeBash rule order', () => {
     assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
   });
 
+  it('root ACCEPT before a root-exempt REJECT is fine', async () => {
+    const script = `iptables -A OUTPUT -d ${metadata} -m owner --uid-owner root -j ACCEPT\n` +
+      `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT`;
+    const facts = await analyzeBashText(script);
+    assert.strictEqual(facts.firewallRules.length, 2);
+    assert.ok(facts.firewallRules.every((rule) => rule.effective), JSON.stringify(facts.firewallRules));
+  });
+
+  it('ACCEPT for port 443 does not shadow', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
+      `iptables -I OUTPUT -p tcp -d ${metadata} --dport 443 -j ACCEPT`;
+    const facts = await analyzeBashText(script);
+    assert.ok(facts.firewallRules.some((rule) => rule.effective));
+  });
+
+  it('ACCEPT for a named user shadows', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
+      `iptables -I OUTPUT -d ${metadata} -m owner --uid-owner www-data -j ACCEPT`;
+    const facts = await analyzeBashText(script);
+    assert.ok(facts.firewallRules.some((rule) => rule.reasons.includes('shadowed-by-accept')));
+  });
+
+  it('flushes of other tables keep the rule', async () => {
+    for (const flush of ['iptables -t mangle -F', 'iptables --table mangle --flush', 'iptables -tnat -F']) {
+      const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n${flush}`;
+      assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true, flush);
+    }
+  });
+
+  it('flush only on failure keeps the rule', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT || iptables -F OUTPUT`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
+  it('a fixed source port never matches', async () => {
+    const script = `iptables -A OUTPUT -p tcp -d ${metadata} --sport 80 -m owner ! --uid-owner root -j REJECT`;
+    const rule = onlyRule(await analyzeBashText(script));
+    assert.deepStrictEqual(rule.reasons, ['source-port']);
+  });
+
   it('a delete of another rule keeps the rule', async () => {
     const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n` +
       `iptables -D OUTPUT -p tcp -d ${metadata} -j ACCEPT`;

@@ -86,10 +86,16 @@ export function buildFirewallFixes(
 /** Titles the firewall fix, saying what the next apply does to running servers. */
 export function fixTitle(block: Block, os: GuestOs): string {
   const who = os === 'windows' ? 'Administrator' : 'root';
+  const type = block.labels[0];
+  // huaweicloud provider v1.97.1 updates a compute instance's user_data in place; for other
+  // server types a changed boot script may replace the server.
+  const inPlace = type === 'huaweicloud_compute_instance' || type === 'huaweicloud_compute_instance_v2';
   const effect =
-    block.labels[0] === 'huaweicloud_as_configuration'
+    type === 'huaweicloud_as_configuration'
       ? 'the next apply replaces the scaling configuration; running instances keep the old script'
-      : 'the next apply changes user data and may replace the server; boot scripts run once, so running servers are not changed';
+      : inPlace
+        ? 'the next apply updates user data in place; boot scripts run once, so running servers are not changed'
+        : 'the next apply changes user data and may replace the server; boot scripts run once, so running servers are not changed';
   return `Add a guest firewall rule that limits metadata to ${who} (${effect})`;
 }
 
@@ -107,8 +113,11 @@ function mergeByFile(edits: FileEdit[]): FileEdit[] {
 function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: GuestOs): FileEdit | undefined {
   const header = /^(#!.*|#ps1.*|#ps1_sysnative.*|#cloud-config[ \t]*)$/m.exec(piece.text);
   if (!header || header.index !== 0) return undefined;
-  const headerEnd = header[0].replace(/\r$/, '').length;
+  let headerEnd = header[0].replace(/\r$/, '').length;
   const cloudConfig = header[0].startsWith('#cloud-config');
+  // A YAML document start (`---`) right after the header must stay before the new keys.
+  const documentStart = cloudConfig ? /^(\r\n|\r|\n)---[ \t]*(?=\r|\n|$)/.exec(piece.text.slice(headerEnd)) : null;
+  if (documentStart) headerEnd += documentStart[0].length;
   // NOTE: cloud-config that already has a bootcmd section gets no fix yet, because the rule
   // would have to join that list at its own indentation.
   if (cloudConfig && (os === 'windows' || /^bootcmd\s*:/m.test(piece.text))) return undefined;

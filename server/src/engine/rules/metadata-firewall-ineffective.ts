@@ -22,7 +22,11 @@ export const metadataFirewallIneffective: ScriptRule = {
   meta,
   check(target) {
     const findings: Finding[] = [];
+    const restricted = target.facts.firewallRules.some((rule) => rule.effective);
     for (const rule of target.facts.firewallRules) {
+      // A FORWARD or DOCKER-USER rule protects containers. Beside a rule that restricts the
+      // server's own users it is a second layer, not a mistake.
+      if (restricted && isContainerRule(rule)) continue;
       if (!rule.effective && rule.reasons.length > 0) findings.push(ineffectiveFinding(target, rule));
       else if (rule.effective && rule.blocksRoot) findings.push(blocksRootFinding(target, rule));
     }
@@ -61,7 +65,9 @@ function rewriteFixes(target: ScriptTarget, rule: FirewallRule): Fix[] {
   const edits = rewriteEdits(target, rule);
   if (!edits) return [];
   return [{
-    title: 'Rewrite the rule so that only the administrator account reaches metadata (boot scripts run once: running servers keep the old rule)',
+    title: isContainerRule(rule)
+      ? 'Add a rule after this container rule so that only root reaches metadata (boot scripts run once: running servers are not changed)'
+      : 'Rewrite the rule so that only the administrator account reaches metadata (boot scripts run once: running servers keep the old rule)',
     isPreferred: true,
     edits: [{ file: rule.span.file, edits: edits }],
   }];
@@ -78,8 +84,14 @@ function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
     if (rule.form === 'ip6tables' || !/^\s*(sudo\s+)?\S*iptables/.test(text)) return undefined;
     // The rewritten rule is saved too when the script runs once and nothing saves it later, so
     // that fixing it does not raise metadata-firewall-not-persistent in turn.
+    const lines = needsSave(target, rule) ? bashRuleLines.slice(1) : bashRuleLines.slice(1, 2);
+    if (isContainerRule(rule)) {
+      // The container rule stays; the documented rule for the server's own users goes after it.
+      const added = target.editor.insertLines(rule.span.end, lines, 'after', rule.span.start);
+      return added && [added];
+    }
     const edit =
-      (needsSave(target, rule) && target.editor.replaceLines(rule.span.start, rule.span.end, bashRuleLines.slice(1))) ||
+      (lines.length > 1 && target.editor.replaceLines(rule.span.start, rule.span.end, lines)) ||
       target.editor.replace(rule.span.start, rule.span.end, bashRuleLines[1]);
     return edit && [edit];
   }
@@ -94,4 +106,8 @@ function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
 function needsSave(target: ScriptTarget, rule: FirewallRule): boolean {
   if (target.boot.runs !== 'once') return false;
   return !target.facts.saves.some((save) => save.span.file === rule.span.file && save.span.start >= rule.span.end);
+}
+
+function isContainerRule(rule: FirewallRule): boolean {
+  return rule.reasons.length === 1 && (rule.reasons[0] === 'chain-forward' || rule.reasons[0] === 'chain-docker-user');
 }

@@ -7,7 +7,7 @@ import { type ChainFlush, parseFirewallCmdArgs, parseIptablesArgs, parseIptables
 import { collectNftChains, type NftChains, parseNftCommand, scanNftText, splitNftStatements } from './nft';
 import { evaluateDrafts, type RuleDraft } from './rules';
 import { collectParseErrors, descendants } from './syntax';
-import { type Arg, baseName, emptyFacts, hostSpan, maskPlaceholders } from './values';
+import { type Arg, baseName, emptyFacts, hostSpan, maskPlaceholders, UNKNOWN } from './values';
 
 /** Files that iptables-persistent (Debian) and iptables-services (RHEL) load at boot. */
 const rulesFiles = new Set(['/etc/iptables/rules.v4', '/etc/iptables/rules.v6', '/etc/sysconfig/iptables', '/etc/sysconfig/ip6tables']);
@@ -166,7 +166,9 @@ function analyzeCommand(run: BashRun, node: Node): void {
   if (form) {
     const context = { form, start, end, listKey: form, persistent: false };
     const flush = parseIptablesFlush(command.args, form, start);
-    if (flush) run.flushes.push(flush);
+    if (flush) {
+      if (!runsOnlyOnFailure(node)) run.flushes.push(flush);
+    }
     else pushDraft(run, parseIptablesArgs(command.args, context));
   } else if (command.name === 'firewall-cmd') pushDraft(run, parseFirewallCmdArgs(command.args, start, end));
   else if (command.name === 'ufw') pushDraft(run, parseUfwArgs(command.args, start, end));
@@ -175,6 +177,14 @@ function analyzeCommand(run: BashRun, node: Node): void {
   else if (command.name === 'hcloud') analyzeHcloud(run, command);
   else if (command.name === 'echo' || command.name === 'printf') analyzeEcho(run, command);
   else if (/^(ba|da|z|k)?sh$/.test(command.name)) analyzeInlineScript(run, command);
+}
+
+/** True for the right side of `a || b`, which runs only when `a` fails. */
+function runsOnlyOnFailure(node: Node): boolean {
+  const parent = node.parent;
+  if (!parent || parent.type !== 'list' || parent.firstNamedChild?.id === node.id) return false;
+  const operator = parent.children.find((child) => child !== null && !child.isNamed && (child.type === '||' || child.type === '&&'));
+  return operator?.type === '||';
 }
 
 /** Returns the offset of the first `exit` run by the script itself (not inside a function). */
@@ -217,10 +227,24 @@ function analyzeHttp(run: BashRun, command: BashCommand): void {
   if (!url) return;
   run.facts.metadataRequests.push({
     tool: command.name,
-    hasTokenHeader: call.headers.some(mayBeTokenHeader),
+    hasTokenHeader: call.headers.some(mayBeTokenHeader) || mayPassHeaders(command.args, url),
     isTokenRequest: call.method?.toUpperCase() === 'PUT' && isTokenUrl(url.value),
     url: displayValue(url),
     span,
+  });
+}
+
+/**
+ * True when headers may come from somewhere the analyser cannot read: a header file (`-H @file`),
+ * a curl config file (`-K`), or an argument that is wholly unknown, such as `"${ARGS[@]}"`.
+ */
+function mayPassHeaders(args: Arg[], url: Arg): boolean {
+  return args.some((arg, index) => {
+    if (arg === url) return false;
+    if (arg.value === '-K' || arg.value === '--config' || arg.value.startsWith('--config=')) return true;
+    const previous = args[index - 1]?.value;
+    if ((previous === '-H' || previous === '--header') && arg.value.startsWith('@')) return true;
+    return arg.value.length > 0 && [...arg.value].every((char) => char === UNKNOWN);
   });
 }
 

@@ -37,7 +37,8 @@ export type IneffectiveReason =
   | 'shadowed-by-accept'
   | 'flushed-later'
   | 'deleted-later'
-  | 'after-exit';
+  | 'after-exit'
+  | 'source-port';
 
 /** A firewall rule that mentions the metadata address, whether or not it restricts access. */
 export interface FirewallRule {

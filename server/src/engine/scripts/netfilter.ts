@@ -30,6 +30,8 @@ interface IptablesOptions {
   target?: string;
   /** The text of `-m comment --comment TEXT`. */
   comment?: string;
+  /** The value of `--sport` or `--sports`: requests leave from ephemeral ports, so a fixed one never matches them. */
+  sourcePorts?: string;
   /** The value of `--dport`, `--destination-port` or `--dports` (multiport). */
   destinationPorts?: string;
   destinationPortsNegated?: boolean;
@@ -61,7 +63,9 @@ function readOption(args: Arg[], index: number, negated: boolean, options: Iptab
     Object.assign(options, { destination: next, destinationNegated: negated });
   } else if (flag === '-j' || flag === '--jump' || flag === '-g' || flag === '--goto') options.target = next;
   else if (flag === '--comment') options.comment = next;
-  else if (flag === '--dport' || flag === '--destination-port' || flag === '--dports' || flag === '--destination-ports') {
+  else if (flag === '--sport' || flag === '--source-port' || flag === '--sports' || flag === '--source-ports') {
+    options.sourcePorts = next;
+  } else if (flag === '--dport' || flag === '--destination-port' || flag === '--dports' || flag === '--destination-ports') {
     Object.assign(options, { destinationPorts: next, destinationPortsNegated: negated });
   }
   else if (flag === '--uid-owner') {
@@ -147,12 +151,26 @@ export interface ChainFlush {
   start: number;
 }
 
+/** Returns the table an iptables command names with `-t NAME`, `-tNAME` or `--table NAME`. */
+function flushTableName(args: Arg[]): string | undefined {
+  for (let index = 0; index < args.length; index++) {
+    const value = args[index].value;
+    if (value === '-t' || value === '--table') return args[index + 1]?.value;
+    if (/^-t\w+$/.test(value)) return value.slice(2);
+    if (value.startsWith('--table=')) return value.slice('--table='.length);
+  }
+  return undefined;
+}
+
 /** Reads `-F`/`--flush` from iptables arguments, or returns undefined for other commands. */
 export function parseIptablesFlush(args: Arg[], form: FirewallForm, start: number): ChainFlush | undefined {
   const index = args.findIndex((arg) => arg.value === '-F' || arg.value === '--flush');
   if (index < 0) return undefined;
-  const tableIndex = args.findIndex((arg) => arg.value === '-t' || arg.value === '--table');
-  const table = tableKind(tableIndex >= 0 ? args[tableIndex + 1]?.value : undefined);
+  const tableName = flushTableName(args);
+  // Only the filter table holds the rules that restrict metadata; mangle, raw and nat flushes
+  // leave them in place.
+  if (tableName !== undefined && tableName !== 'filter') return undefined;
+  const table = tableKind(tableName);
   const next = args[index + 1]?.value;
   const chain = next !== undefined && !next.startsWith('-') ? chainKind(next) : undefined;
   return { form, table, chain, start };
@@ -180,7 +198,9 @@ export function parseIptablesArgs(args: Arg[], context: IptablesContext): RuleDr
     owner: ownerKind(options.uidOwner, options.uidNegated ?? false),
     target: targetKind(options.target),
     address,
-    ports: portsKind(options.destinationPorts, options.destinationPortsNegated ?? false),
+    ports: options.sourcePorts !== undefined && isKnown(options.sourcePorts)
+      ? 'source-port'
+      : portsKind(options.destinationPorts, options.destinationPortsNegated ?? false),
     persistent: context.persistent,
     start: context.start,
     end: context.end,

@@ -41,7 +41,7 @@ export interface RuleDraft {
    * Whether the destination ports the rule names include 80, where the metadata service listens:
    * `all` when it names none.
    */
-  ports?: 'all' | 'includes-80' | 'excludes-80' | 'unknown';
+  ports?: 'all' | 'includes-80' | 'excludes-80' | 'source-port' | 'unknown';
 }
 
 const windowsForms: FirewallForm[] = ['new-netfirewallrule', 'netsh'];
@@ -80,6 +80,7 @@ export function reasonsFor(draft: RuleDraft): IneffectiveReason[] {
     chainReason(draft),
     draft.protocol === 'udp' ? 'udp-only' : undefined,
     draft.ports === 'excludes-80' ? 'port-other' : undefined,
+    draft.ports === 'source-port' ? 'source-port' : undefined,
     draft.target === 'accept' ? acceptReason : undefined,
     ownerReason(draft),
   ];
@@ -182,11 +183,32 @@ function deletes(other: RuleDraft, draft: RuleDraft): boolean {
     other.address === draft.address && other.ports === draft.ports;
 }
 
-/** True for an ACCEPT that lets every user, or every non-root user, reach the address. */
+/**
+ * True for an ACCEPT that lets some non-root user reach the metadata service on port 80: for
+ * every user, every non-root user, or one named user other than root.
+ */
 function isOpenAccept(draft: RuleDraft): boolean {
   const protocolCovers = draft.protocol === 'tcp' || draft.protocol === 'all';
-  const ownerCovers = draft.owner === 'none' || draft.owner === 'not-root';
-  return draft.target === 'accept' && draft.op !== 'delete' && protocolCovers && ownerCovers && !draft.nearMiss;
+  const ownerCovers = draft.owner === 'none' || draft.owner === 'not-root' || draft.owner === 'user';
+  const portCovers = draft.ports !== 'excludes-80' && draft.ports !== 'source-port';
+  return draft.target === 'accept' && draft.op !== 'delete' && protocolCovers && ownerCovers && portCovers && !draft.nearMiss;
+}
+
+/**
+ * Clears the finding on an ACCEPT for root that comes before an effective block rule in the
+ * same chain: root keeps its access either way, so the ACCEPT is harmless.
+ */
+function findRedundantRootAccepts(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): void {
+  const byList = new Map<string, RuleDraft[]>();
+  for (const draft of drafts) byList.set(draft.listKey, [...(byList.get(draft.listKey) ?? []), draft]);
+  for (const list of byList.values()) {
+    const chain = simulateChain(list);
+    chain.forEach((draft, index) => {
+      if (!isRootAccept(draft)) return;
+      const blocked = chain.slice(index + 1).some((later) => (rules.get(later) as FirewallRule).effective && later.target === 'block');
+      if (blocked) Object.assign(rules.get(draft) as FirewallRule, { effective: true, reasons: [], blocksRoot: false });
+    });
+  }
 }
 
 /**
@@ -219,5 +241,6 @@ export function evaluateDrafts(source: ScriptSource, drafts: RuleDraft[], flushe
   findPairs(relevant, rules);
   findShadowed(relevant, rules);
   findFlushed(relevant, rules, flushes);
+  findRedundantRootAccepts(relevant, rules);
   return relevant.map((draft) => rules.get(draft) as FirewallRule);
 }
