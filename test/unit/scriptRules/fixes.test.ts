@@ -83,7 +83,13 @@ const fixCases: FixCase[] = [
   },
   {
     ruleId: 'metadata-firewall-not-persistent', caseName: 'runcmd-string', file: 'user-data.yaml', syntax: 'yaml',
-    expected: `#cloud-config\nbootcmd:\n  - ${rejectRule}\nruncmd:\n`,
+    // The only runcmd item moves by renaming the key, so no empty runcmd stays behind.
+    expected: `#cloud-config\nbootcmd:\n  - ${rejectRule}\n`,
+  },
+  {
+    ruleId: 'metadata-firewall-not-persistent', caseName: 'runcmd-last-item', file: 'user-data.yaml', syntax: 'yaml',
+    // The last runcmd item joins bootcmd and takes the emptied runcmd key with it.
+    expected: `#cloud-config\nbootcmd:\n  - echo booting\n  - ${rejectRule}\npackages:\n  - nginx\n`,
   },
   {
     ruleId: 'metadata-firewall-not-persistent', caseName: 'heredoc', file: 'main.tf', syntax: 'hcl',

@@ -88,8 +88,17 @@ function moveToBootcmdEdits(target: ScriptTarget, rule: FirewallRule): TextEdit[
   const block = item && itemLines(lines, item);
   if (!block) return undefined;
   const itemIndent = /^[ \t]*/.exec(block.text)![0];
-  const remove: TextEdit = { range: lines.range(block.start, block.end), newText: '' };
   const bootcmd = boot.lists?.bootcmd;
+  const onlyItem = runcmd.items.length === 1;
+  // With a single item and no bootcmd yet, renaming the key moves the item and leaves no empty
+  // runcmd behind.
+  if (onlyItem && !bootcmd && lines.text.startsWith('runcmd', runcmd.keyStart)) {
+    return [{ range: lines.range(runcmd.keyStart, runcmd.keyStart + 'runcmd'.length), newText: 'bootcmd' }];
+  }
+  // The last item takes its runcmd key with it, so no empty key (null in YAML) stays behind.
+  const keyLineStart = lines.lineStart(lines.positionAt(runcmd.keyStart).line);
+  const removeFrom = onlyItem && lines.text.slice(keyLineStart, block.start).trim() === 'runcmd:' ? keyLineStart : block.start;
+  const remove: TextEdit = { range: lines.range(removeFrom, block.end), newText: '' };
   if (bootcmd) {
     const last = bootcmd.items[bootcmd.items.length - 1];
     const lastBlock = last && itemLines(lines, last);
