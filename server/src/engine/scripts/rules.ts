@@ -120,6 +120,13 @@ function toRule(source: ScriptSource, draft: RuleDraft): FirewallRule {
   return rule;
 }
 
+/** Groups drafts by chain, each group in the order the kernel would see it. */
+function orderedChains(drafts: RuleDraft[]): RuleDraft[][] {
+  const byList = new Map<string, RuleDraft[]>();
+  for (const draft of drafts) byList.set(draft.listKey, [...(byList.get(draft.listKey) ?? []), draft]);
+  return [...byList.values()].map(simulateChain);
+}
+
 /** Orders the rules of one chain as the kernel would see them after every command ran. */
 function simulateChain(drafts: RuleDraft[]): RuleDraft[] {
   const chain: RuleDraft[] = [];
@@ -141,10 +148,7 @@ function isRootAccept(draft: RuleDraft): boolean {
 
 /** Links each ACCEPT-for-root rule to a later block-all rule in the same chain. */
 function findPairs(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): void {
-  const byList = new Map<string, RuleDraft[]>();
-  for (const draft of drafts) byList.set(draft.listKey, [...(byList.get(draft.listKey) ?? []), draft]);
-  for (const list of byList.values()) {
-    const chain = simulateChain(list);
+  for (const chain of orderedChains(drafts)) {
     for (let j = 0; j < chain.length; j++) {
       const block = rules.get(chain[j]) as FirewallRule;
       if (!block.effective || !block.blocksRoot || chain[j].owner !== 'none') continue;
@@ -199,10 +203,7 @@ function isOpenAccept(draft: RuleDraft): boolean {
  * same chain: root keeps its access either way, so the ACCEPT is harmless.
  */
 function findRedundantRootAccepts(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): void {
-  const byList = new Map<string, RuleDraft[]>();
-  for (const draft of drafts) byList.set(draft.listKey, [...(byList.get(draft.listKey) ?? []), draft]);
-  for (const list of byList.values()) {
-    const chain = simulateChain(list);
+  for (const chain of orderedChains(drafts)) {
     chain.forEach((draft, index) => {
       if (!isRootAccept(draft)) return;
       const blocked = chain.slice(index + 1).some((later) => (rules.get(later) as FirewallRule).effective && later.target === 'block');
@@ -216,10 +217,7 @@ function findRedundantRootAccepts(drafts: RuleDraft[], rules: Map<RuleDraft, Fir
  * first matching rule, so non-root users reach metadata before the block rule is tried.
  */
 function findShadowed(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): void {
-  const byList = new Map<string, RuleDraft[]>();
-  for (const draft of drafts) byList.set(draft.listKey, [...(byList.get(draft.listKey) ?? []), draft]);
-  for (const list of byList.values()) {
-    const chain = simulateChain(list);
+  for (const chain of orderedChains(drafts)) {
     for (let j = 0; j < chain.length; j++) {
       const block = rules.get(chain[j]) as FirewallRule;
       if (!block.effective || chain[j].target !== 'block') continue;
