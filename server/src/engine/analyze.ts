@@ -125,14 +125,7 @@ export class Engine {
       const unit = excluded(file) ? undefined : analysisUnitOf(file, source);
       if (unit) parts.push(this.analyzeUnit(unit, source));
     }
-    const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
-    for (const part of parts) {
-      result.findings.push(...part.findings);
-      result.notices.push(...part.notices);
-      result.analyzedFiles.push(...part.analyzedFiles);
-      result.dependencies.push(...part.dependencies);
-    }
-    return result;
+    return mergeResults(parts);
   }
 
   private analyzeDocument(unit: Extract<AnalysisUnit, { kind: 'document' }>, source: SourceProvider): AnalysisResult {
@@ -172,6 +165,18 @@ export class Engine {
     }
     return { findings: kept, notices, analyzedFiles: [unit.file], dependencies: [unit.file, ...dependencies] };
   }
+}
+
+/** Concatenates analysis results in the order given. */
+export function mergeResults(parts: AnalysisResult[]): AnalysisResult {
+  const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
+  for (const part of parts) {
+    result.findings.push(...part.findings);
+    result.notices.push(...part.notices);
+    result.analyzedFiles.push(...part.analyzedFiles);
+    result.dependencies.push(...part.dependencies);
+  }
+  return result;
 }
 
 /** Loads the parsers and returns an engine. */

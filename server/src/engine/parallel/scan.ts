@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { standaloneScriptsToAdd, type AnalysisResult } from '../analyze';
+import { mergeResults, standaloneScriptsToAdd, type AnalysisResult } from '../analyze';
 import { DiskSourceProvider, type SourceProvider } from '../source';
 import type { Notice } from '../types';
 import { analysisUnitOf, unitKey, type AnalysisUnit } from '../units';
@@ -33,14 +33,7 @@ export async function scanInPool(pool: AnalysisPool, units: AnalysisUnit[]): Pro
     .map((file) => analysisUnitOf(file, new DiskSourceProvider()))
     .filter((unit): unit is AnalysisUnit => unit !== undefined);
   parts.push(...(await Promise.all(extra.map((unit) => analyzeOrNotice(pool, unit)))));
-  const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
-  for (const part of parts) {
-    result.findings.push(...part.findings);
-    result.notices.push(...part.notices);
-    result.analyzedFiles.push(...part.analyzedFiles);
-    result.dependencies.push(...part.dependencies);
-  }
-  return result;
+  return mergeResults(parts);
 }
 
 async function analyzeOrNotice(pool: AnalysisPool, unit: AnalysisUnit): Promise<AnalysisResult> {
