@@ -3,6 +3,7 @@ import type { Position, Range } from './types';
 /** Converts between string offsets (UTF-16 code units) and LSP positions for one text. */
 export class LineIndex {
   private readonly lineStarts: number[];
+  private mainEol: string | undefined;
 
   constructor(readonly text: string) {
     this.lineStarts = [0];
@@ -62,6 +63,11 @@ export class LineIndex {
    * with mixed line endings follows the majority.
    */
   get eol(): string {
+    this.mainEol ??= this.countLineBreaks();
+    return this.mainEol;
+  }
+
+  private countLineBreaks(): string {
     let crlf = 0;
     let cr = 0;
     let lf = 0;
