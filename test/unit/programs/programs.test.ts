@@ -134,7 +134,8 @@ describe('programs: typescript fixes', () => {
 
   it('new user data property', async () => {
     const { text, files } = await fixed(35, 'ecs-metadata-unrestricted');
-    assert.ok(text.includes(`new hw.ecs.Instance('empty', { imageId: 'image-id', userData: "#!/bin/bash\\n${ruleLines}\\n" });`));
+    // The file writes its strings in single quotes, so the new userData does too.
+    assert.ok(text.includes(`new hw.ecs.Instance('empty', { imageId: 'image-id', userData: '#!/bin/bash\\n${ruleLines}\\n' });`), text);
     assert.ok(!(await findingLines(files, 'ecs-metadata-unrestricted')).includes(35));
   });
 

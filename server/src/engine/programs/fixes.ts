@@ -124,7 +124,9 @@ function tsProperty(
   name: string,
   script: string[],
 ): { offset: number; text: string } {
-  const property = `${name}: ${JSON.stringify(`${script.join('\n')}\n`)}`;
+  // The new string takes the quote style the file uses most.
+  const quote = countOf(lines.text, "'") > countOf(lines.text, '"') ? "'" : '"';
+  const property = `${name}: ${quote}${quoted(`${script.join('\n')}\n`, quote)}${quote}`;
   const last = site.properties[site.properties.length - 1];
   if (!last) return { offset: site.start + 1, text: ` ${property} ` };
   const after = /^\s*,/.exec(lines.text.slice(last.end, site.end));
@@ -179,4 +181,10 @@ export function programActionFix(context: ModuleContext, expr: Expression, info:
   }
   const range = lines.range(expr.span.start, expr.span.end);
   return readOnlyActionsFix(value, actions, { file: expr.file.path, edits: [{ range, newText }] });
+}
+
+function countOf(text: string, character: string): number {
+  let count = 0;
+  for (let index = text.indexOf(character); index >= 0; index = text.indexOf(character, index + 1)) count++;
+  return count;
 }
