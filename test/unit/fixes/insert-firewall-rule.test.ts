@@ -177,6 +177,21 @@ describe('insert firewall rule fix', () => {
     assertClean(outcome);
   });
 
+  it('adds base64 user data in tf.json', async () => {
+    const outcome = await applyPreferredFix('tf-json-scaling');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;
+    // The HCL string inside the template uses \n escapes, and JSON escapes those again.
+    const hclString = ['#!/bin/bash', ...linuxRule].map((line) => `${line}\\n`).join('');
+    const template = '${base64encode("' + hclString + '")}';
+    const expected =
+      '          "flavor": "s6.small.1",\n' +
+      `          "user_data": ${JSON.stringify(template)},\n` +
+      '          "disk": [\n';
+    assert.ok(text.includes(expected), text);
+    assert.doesNotThrow(() => JSON.parse(text));
+    assertClean(outcome);
+  });
+
   it('keeps CRLF line endings', async () => {
     const outcome = await applyPreferredFix('crlf-non-ascii');
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;

@@ -255,13 +255,19 @@ function indentOfLine(text: string, line: number, lines: LineIndex): string {
 }
 
 function newJsonBootScriptEdit(context: ModuleContext, block: Block, target: NewBootScript, script: string[]): FileEdit | undefined {
-  if (target.blockPath.length > 0 || target.base64) return undefined;
+  // NOTE: a nested block that does not exist yet (`extend_params`) is not created in JSON.
+  const container = target.blockPath.length > 0 ? findNestedBlock(block, target.blockPath) : block;
+  if (!container) return undefined;
   const lines = block.file.lines;
-  const attributes = [...block.attributes.values()];
-  const value = escapeJsonString(script.join('\n') + '\n');
+  const attributes = [...container.attributes.values()];
+  const scriptText = script.join('\n') + '\n';
+  // A base64 attribute gets a Terraform template that encodes the script, written as JSON text.
+  const value = target.base64
+    ? JSON.stringify('${base64encode("' + escapeHclQuoted(scriptText) + '")}').slice(1, -1)
+    : escapeJsonString(scriptText);
   const property = `"${target.attribute}": "${value}"`;
   if (attributes.length === 0) {
-    const position = lines.positionAt(block.openBrace + 1);
+    const position = lines.positionAt(container.openBrace + 1);
     return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: property }] };
   }
   const last = attributes.reduce((a, b) => (a.span.end > b.span.end ? a : b));
