@@ -163,7 +163,11 @@ export class Engine {
         : undefined;
       kept.push(ignore ? { ...finding, fixes: [...finding.fixes, ignore] } : finding);
     }
-    return { findings: kept, notices, analyzedFiles: [unit.file], dependencies: [unit.file, ...dependencies] };
+    // A document that parsed only in part may hide what a fix would have to see (an existing
+    // key, a heredoc), so its fixes are offered without being preferred.
+    const broken = new Set(notices.filter((notice) => notice.range).map((notice) => notice.file));
+    const demoted = broken.size === 0 ? kept : kept.map((finding) => demoteFixesIn(finding, broken));
+    return { findings: demoted, notices, analyzedFiles: [unit.file], dependencies: [unit.file, ...dependencies] };
   }
 }
 
@@ -208,6 +212,11 @@ function parseNotices(module: Module): Notice[] {
  */
 function demoteFixesInBrokenFiles(finding: Finding, module: Module): Finding {
   const broken = new Set(module.files.filter((file) => file.parseErrors.length > 0).map((file) => file.path));
+  return demoteFixesIn(finding, broken);
+}
+
+/** Makes preferred fixes that edit one of the `broken` files non-preferred. */
+function demoteFixesIn(finding: Finding, broken: ReadonlySet<string>): Finding {
   const touchesBroken = (fix: Fix) => fix.edits.some((edit) => broken.has(edit.file));
   if (!finding.fixes.some((fix) => fix.isPreferred && touchesBroken(fix))) return finding;
 
