@@ -168,6 +168,14 @@ describe('insert firewall rule fix', () => {
     assertClean(outcome);
   });
 
+  it('keeps CRLF escapes in a quoted script', async () => {
+    const outcome = await applyPreferredFix('quoted-crlf-script');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    const inserted = linuxRule.map((line) => `\\r\\n${line}`).join('');
+    assert.ok(text.includes(`user_data = "#!/bin/bash${inserted}\\r\\necho ready\\r\\n"`), text);
+    assertClean(outcome);
+  });
+
   it('inserts into a tf.json string', async () => {
     const outcome = await applyPreferredFix('tf-json');
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;

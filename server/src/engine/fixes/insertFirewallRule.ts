@@ -128,12 +128,14 @@ function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: Gues
   const hostLines = context.lines(hostFile);
   if (!hostLines || !piece.map.isVerbatim) return undefined;
   const hostOffset = piece.map.toHost(headerEnd);
+  // Inside a quoted string the script's own line break is kept (`\r\n` escapes stay `\r\n`).
+  const scriptBreak = piece.text.startsWith('\r\n', headerEnd) ? '\r\n' : '\n';
   const position = hostLines.positionAt(hostOffset);
   let newText: string;
   if (origin.kind === 'hcl-quoted') {
-    newText = escapeHclQuoted(lines.map((line) => `\n${line}`).join(''));
+    newText = escapeHclQuoted(lines.map((line) => `${scriptBreak}${line}`).join(''));
   } else if (origin.kind === 'json-string') {
-    newText = escapeJsonString(lines.map((line) => `\n${line}`).join(''));
+    newText = escapeJsonString(lines.map((line) => `${scriptBreak}${line}`).join(''));
   } else {
     const lineText = hostLines.text.slice(hostLines.lineStart(position.line), hostOffset);
     const indent = /^\s*/.exec(lineText)![0];
