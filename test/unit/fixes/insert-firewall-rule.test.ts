@@ -200,6 +200,15 @@ describe('insert firewall rule fix', () => {
     assertClean(outcome);
   });
 
+  it('keeps a one-line tf.json on one line', async () => {
+    const outcome = await applyPreferredFix('tf-json-one-line');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;
+    assert.strictEqual(text.split('\n').length, 2, text);
+    assert.ok(text.includes('"flavor_id": "s6.small.1", "user_data": "#!/bin/bash\\n'), text);
+    assert.doesNotThrow(() => JSON.parse(text));
+    assertClean(outcome);
+  });
+
   it('keeps CRLF line endings', async () => {
     const outcome = await applyPreferredFix('crlf-non-ascii');
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;

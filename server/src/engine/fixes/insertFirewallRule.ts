@@ -275,5 +275,8 @@ function newJsonBootScriptEdit(context: ModuleContext, block: Block, target: New
   const last = attributes.reduce((a, b) => (a.span.end > b.span.end ? a : b));
   const lineIndent = indentOfLine(lines.text, lines.positionAt(last.span.start).line, lines);
   const position = lines.positionAt(last.span.end);
-  return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: `,${lines.eol}${lineIndent}${property}` }] };
+  // An object written on one line stays on one line.
+  const oneLine = lines.positionAt(container.openBrace).line === lines.positionAt(container.closeBrace).line;
+  const separator = oneLine ? ', ' : `,${lines.eol}${lineIndent}`;
+  return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: `${separator}${property}` }] };
 }
