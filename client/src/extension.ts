@@ -68,7 +68,7 @@ export async function deactivate(): Promise<void> {
   client = undefined;
 }
 
-/** Restarts a crashed server a bounded number of times, then says so once (see `RestartPolicy`). */
+/** Restarts a crashed server a bounded number of times, then reports it once (see `RestartPolicy`). */
 function restartHandler(policy: RestartPolicy): ErrorHandler {
   return {
     error: () => ({ action: ErrorAction.Continue }),

@@ -23,10 +23,10 @@ export interface FuzzInput {
 }
 
 /**
- * Analyses one input and returns every property it breaks, as readable sentences; an empty list
- * means it passed. The properties: the analysis returns without an exception within the time
- * bound; every range lies inside its document; every fix applies cleanly and adds no parse
- * error; applying the preferred fixes a second time leaves the text unchanged.
+ * Analyses one input and returns every property it breaks, as readable sentences. An empty list
+ * means it passed. The properties are these. The analysis returns without an exception within
+ * the time bound. Every range lies inside its document. Every fix applies cleanly and adds no
+ * parse error. Applying the preferred fixes a second time leaves the text unchanged.
  */
 export function checkInput(engine: Engine, input: FuzzInput, timeBoundMs = defaultTimeBoundMs): string[] {
   const first = timedAnalysis(engine, input.unit, input.files, timeBoundMs);
@@ -62,7 +62,7 @@ function timedAnalysis(
   return { result, problems };
 }
 
-/** A source provider over the disk with the given files replaced. */
+/** Returns a source provider over the disk with the given files replaced. */
 export function overlay(files: Map<string, string>): OverlaySourceProvider {
   return new OverlaySourceProvider(new DiskSourceProvider(), (file) => files.get(file));
 }

@@ -15,7 +15,7 @@ import type { Finding, Fix, Notice } from './types';
 import { analysisUnitOf, unitKey, type AnalysisUnit } from './units';
 import { findUnits } from './walk';
 
-/** What one analysis returns. */
+/** The result of one analysis: findings, notices, and the files analysed and read. */
 export interface AnalysisResult {
   findings: Finding[];
   notices: Notice[];
@@ -46,7 +46,7 @@ export interface ScanOptions {
   exclude?: (file: string) => boolean;
 }
 
-/** Runs the rules over Terraform modules. Create it once; it holds the loaded parsers. */
+/** Runs the rules over analysis units. Create it once, because it keeps the loaded parsers. */
 export class Engine {
   /**
    * Creates an engine over loaded parsers. `rules` replaces the registered module rules; only
@@ -267,7 +267,7 @@ function suppressionState(
   return { suppressed: false, finding: expired };
 }
 
-/** A notice about a file over the size limit, placed at the file's start so editors show it once. */
+/** Builds the notice for a file over the size limit, placed at the file's start so editors show it once. */
 function tooLargeNotice(file: string): Notice {
   const start = { line: 0, character: 0 };
   const message = `${path.basename(file)} was not analysed: it is larger than the limit of ${maxFileBytes} bytes.`;

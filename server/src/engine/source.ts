@@ -7,7 +7,7 @@ export interface DirectoryEntry {
 }
 
 /**
- * Where the engine reads files from. The CLI reads the disk; the language server puts the text
+ * The source of every file the engine reads. The CLI reads the disk; the language server puts the text
  * of open editors in front of the disk. Paths are absolute.
  */
 export interface SourceProvider {

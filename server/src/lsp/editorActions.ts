@@ -24,7 +24,7 @@ export const commands = {
   showRuleDocumentation: 'metadataGuard.showRuleDocumentation',
 } as const;
 
-/** Tells whether a request's `only` list asks for the fix-all kind. */
+/** Tells whether a request's `only` list includes the fix-all kind. */
 export function wantsFixAll(only: string[] | undefined): boolean {
   return only !== undefined && only.some((kind) => fixAllKind === kind || fixAllKind.startsWith(`${kind}.`));
 }

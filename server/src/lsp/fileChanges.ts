@@ -16,7 +16,7 @@ import type { ResultStore } from './results';
 import type { WorkspaceScanner } from './workspaceScan';
 
 /**
- * Globs the server asks the client to watch: Terraform configuration and variables, the scripts,
+ * Globs the server registers with the client for file watching: Terraform configuration and variables, the scripts,
  * templates and cloud-init files that `file()` and `templatefile()` usually read, programs, and
  * the configuration file.
  */
@@ -48,7 +48,7 @@ export interface FileChangeContext {
 
 /**
  * Updates results after files change on disk. A created or changed file is analysed with every
- * unit that read it; a deleted document loses its result, and the units that read it are
+ * unit that read it. A deleted document loses its result, and the units that read it are
  * analysed again. A change to a configuration file rescans the workspace.
  */
 export function handleFileEvents(changes: FileEvent[], context: FileChangeContext): void {

@@ -122,7 +122,7 @@ function readRuleLevels(value: object): Record<string, RuleLevel> {
   return levels;
 }
 
-/** The parts of the settings that mean the same as a `.metadata-guard.yaml` file. */
+/** Returns the parts of the settings that mean the same as a `.metadata-guard.yaml` file. */
 export function settingsAsConfig(settings: ServerSettings): GuardConfig {
   return { rules: settings.rules, exclude: settings.exclude, unknownValues: settings.unknownValues };
 }

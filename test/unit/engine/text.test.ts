@@ -47,7 +47,7 @@ describe('LineIndex', () => {
 
 describe('SourceMap', () => {
   it('maps decoded escapes to the escape start', () => {
-    // Host: say "a\nb" where the two characters \ and n decode to one line break.
+    // The host text is "a\nb", where the two characters \ and n decode to one line break.
     const builder = new SourceMapBuilder('/host.tf');
     builder.appendVerbatim('a', 5);
     builder.appendSynthetic('\n');

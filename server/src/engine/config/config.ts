@@ -1,9 +1,9 @@
 import type { Severity } from '../types';
 
-/** What a rule setting may be: a severity that replaces the rule's own, or `off`. */
+/** A rule setting: a severity that replaces the rule's own, or `off`. */
 export type RuleLevel = Severity | 'off';
 
-/** How findings about values the engine cannot resolve ("Cannot verify ...") are reported. */
+/** The report level of findings about values the engine cannot resolve ("Cannot verify ..."). */
 export type UnknownValues = 'ignore' | 'info' | 'warning';
 
 /** Name of the configuration file read at a workspace folder or scan root. */
@@ -21,7 +21,7 @@ export interface GuardConfig {
   unknownValues: UnknownValues;
 }
 
-/** The configuration that applies when no file or setting says otherwise. */
+/** The configuration that applies when no file or setting sets a value. */
 export const defaultConfig: Readonly<GuardConfig> = Object.freeze({
   rules: {},
   exclude: [],

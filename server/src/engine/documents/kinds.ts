@@ -5,7 +5,7 @@ import { pulumiYamlKind, typeScriptProgramKind } from '../programs/analyze';
 import type { SourceProvider } from '../source';
 import type { Finding, Notice } from '../types';
 
-/** What a document kind needs to analyse one file. */
+/** The services a document kind uses to analyse one file. */
 export interface DocumentContext {
   source: SourceProvider;
   parsers: Parsers;
@@ -21,7 +21,7 @@ export interface DocumentAnalysis {
 
 /**
  * A kind of file analysed on its own rather than as part of a Terraform module folder:
- * a shell script, a cloud-init file, a program. `matches` must be cheap: it sees the file name
+ * a shell script, a cloud-init file, a program. `matches` must be cheap, because it gets the file name
  * and the first line only.
  */
 export interface DocumentKind {

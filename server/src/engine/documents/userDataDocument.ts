@@ -16,7 +16,7 @@ export interface AnalysedUserData {
   facts: ScriptFacts[];
 }
 
-/** A script language a document kind fixes by the file name, whatever the first line says. */
+/** A script language a document kind sets from the file name, whatever the first line is. */
 export type ForcedLanguage = 'bash' | 'powershell' | undefined;
 
 /**
@@ -32,7 +32,7 @@ export function analyseUserData(userData: UserData, context: DocumentContext, la
   return { userData, facts };
 }
 
-/** Runs the script rules on analysed user data; `encoding` says how fixes may edit its host. */
+/** Runs the script rules on analysed user data. `encoding` tells how fixes may edit its host. */
 export function checkUserData(analysed: AnalysedUserData, lines: LineIndex | undefined, encoding: HostEncoding): Finding[] {
   const findings: Finding[] = [];
   analysed.userData.scripts.forEach((boot, index) => {

@@ -15,8 +15,8 @@ export const bashRuleLines: readonly string[] = [
 /**
  * Lines that block metadata for every local user except the built-in Administrator (the
  * account whose SID ends in -500) and SYSTEM. Windows checks the entries of an SDDL in order and
- * stops at the first that decides, so the deny entries that exempt the two accounts come before
- * the allow entry for Everyone (WD) that makes the block rule apply to all other users.
+ * stops at the first that decides. So the deny entries that exempt the two accounts come before
+ * the allow entry for Everyone (WD), which makes the block rule apply to all other users.
  */
 export const powerShellRuleLines: readonly string[] = [
   '# Only Administrator and SYSTEM may reach the instance metadata service (added by metadata-guard).',
@@ -42,7 +42,7 @@ export function ruleLines(os: GuestOs): readonly string[] {
   return os === 'windows' ? powerShellRuleLines : bashRuleLines;
 }
 
-/** The first line of a new boot script for each guest OS. */
+/** Returns the first line of a new boot script for a guest OS. */
 export function scriptHeader(os: GuestOs): string {
   return os === 'windows' ? '#ps1' : '#!/bin/bash';
 }

@@ -76,16 +76,16 @@ export function buildFirewallFixes(
     }
   }
   if (edits.length === 0) return [];
-  // A boot script whose only metadata rule is an iptables or New-NetFirewallRule command that
-  // does not work gets its preferred fix from metadata-firewall-ineffective, which rewrites that
-  // command; adding a second rule here as well would leave a duplicate after "fix all".
+  // When the boot script has an iptables or New-NetFirewallRule command that does not work,
+  // metadata-firewall-ineffective's fix (rewriting it, or adding a rule after a container rule)
+  // is the preferred one. Preferring this fix too would leave a duplicate rule after "fix all".
   const rewritten = boot.ineffectiveRules.some((rule) => rule.form === 'iptables' || rule.form === 'new-netfirewallrule');
   return [{ title: fixTitle(block, os), isPreferred: !rewritten, edits: mergeByFile(edits) }];
 }
 
 /** Titles the firewall fix, saying what the next apply does to running servers. */
 export function fixTitle(block: Block, os: GuestOs): string {
-  const who = os === 'windows' ? 'Administrator' : 'root';
+  const account = os === 'windows' ? 'Administrator' : 'root';
   const type = block.labels[0];
   // huaweicloud provider v1.97.1 updates a compute instance's user_data in place; for other
   // server types a changed boot script may replace the server.
@@ -96,7 +96,7 @@ export function fixTitle(block: Block, os: GuestOs): string {
       : inPlace
         ? 'the next apply updates user data in place; boot scripts run once, so running servers are not changed'
         : 'the next apply changes user data and may replace the server; boot scripts run once, so running servers are not changed';
-  return `Add a guest firewall rule that limits metadata to ${who} (${effect})`;
+  return `Add a guest firewall rule that limits metadata to ${account} (${effect})`;
 }
 
 function mergeByFile(edits: FileEdit[]): FileEdit[] {
@@ -212,7 +212,7 @@ function newBootScriptEdit(context: ModuleContext, block: Block, target: NewBoot
 
 /**
  * Lines a new attribute up with the run of one-line attributes directly above it, as
- * `terraform fmt` aligns the `=` of consecutive attributes: returns the padded name, and edits
+ * `terraform fmt` aligns the `=` of consecutive attributes. Returns the padded name, and edits
  * that widen the padding of the lines above when the new name is longer than theirs.
  */
 function alignGroup(container: Block, name: string): { name: string; edits: TextEdit[] } {
@@ -237,7 +237,7 @@ function alignGroup(container: Block, name: string): { name: string; edits: Text
   return { name: name.padEnd(width), edits };
 }
 
-/** The end of the line of the container's last attribute, or of its opening brace line. */
+/** Returns the end of the line of the container's last attribute, or of its opening brace. */
 function insertionOffset(container: Block): number {
   const lines = container.file.lines;
   let last = container.openBrace;

@@ -49,9 +49,9 @@ function packageFolder(packageName: string): string {
  * Node 20.20 on a 2-core machine, the background TurboFan compile of that grammar took about 5 s
  * of CPU after the first PowerShell parse (scanning `examples/`: 4.9 s of CPU without this, 0.7 s
  * with it). The HCL and bash grammars keep TurboFan, which parses a 250,000-line Terraform tree
- * about 20% faster, so the flag is set only while the PowerShell grammar compiles: V8 reads it
- * when a module is compiled, and it is process-wide, so leaving it set would also slow the
- * grammars that analysis workers compile later.
+ * about 20% faster. V8 reads the flag when it compiles a module, and the flag is process-wide.
+ * So it is set only while the PowerShell grammar compiles, because leaving it set would also
+ * slow the grammars that analysis workers compile later.
  */
 async function loadBaselineOnly<T>(load: () => Promise<T>): Promise<T> {
   // NOTE: --liftoff-only is a V8 flag, not a stable Node option, so a later Node may ignore or

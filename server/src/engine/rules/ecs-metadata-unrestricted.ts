@@ -23,14 +23,14 @@ const meta: RuleMeta = {
 /** How far one boot script, or all of a server's boot scripts, limits metadata access. */
 export type BootStatus = 'restricted' | 'open' | 'unknown';
 
-/** What the boot scripts of one server contain, as far as the rule needs. */
+/** The rule's view of one server's boot scripts. */
 export interface BootAssessment {
   status: BootStatus;
   /** Boot script attributes that are present. */
   attributes: Attribute[];
   /** The alternatives of each present attribute that leave metadata open. */
   openAlternatives: Alternative[];
-  /** Why the outcome is unknown, one reason per unresolved expression. */
+  /** Reasons the outcome is unknown, one per unresolved expression. */
   unknownReasons: string[];
   /** Firewall rules aimed at the metadata address that do not restrict non-root users. */
   ineffectiveRules: FirewallRule[];
@@ -116,7 +116,7 @@ function checkServer(context: ModuleContext, block: Block, kind: ServerKind): Fi
 }
 
 /**
- * Locates a resource by its labels on the header line; in `.tf.json` the type and the name are
+ * Locates a resource by its labels on the header line. In `.tf.json` the type and the name are
  * keys on separate lines, so the name key alone is used.
  */
 function labelLocation(context: ModuleContext, block: Block) {
@@ -226,7 +226,7 @@ export function assessFacts(factsList: ScriptFacts[], assessment: BootAssessment
 }
 
 /**
- * Finds a template sequence whose value is unknown and that stands alone on its line, so it may
+ * Finds a template sequence whose value is unknown and that is alone on its line, so it may
  * expand to commands, including a firewall rule. A sequence inside a command line cannot add one.
  */
 function wholeLinePlaceholder(context: ModuleContext, piece: TextPiece): string | undefined {

@@ -47,12 +47,12 @@ function ineffectiveFinding(target: ScriptTarget, rule: FirewallRule): Finding {
 }
 
 function blocksRootFinding(target: ScriptTarget, rule: FirewallRule): Finding {
-  const who = rule.form === 'new-netfirewallrule' || rule.form === 'netsh' ? 'SYSTEM and Administrator' : 'root';
+  const accounts = rule.form === 'new-netfirewallrule' || rule.form === 'netsh' ? 'SYSTEM and Administrator' : 'root';
   return {
     ruleId: meta.id,
     severity: 'info',
     message:
-      `This firewall rule blocks ${rule.address} for every user, ${who} included, so cloud-init and ` +
+      `This firewall rule blocks ${rule.address} for every user, ${accounts} included, so cloud-init and ` +
       'agents that read instance metadata lose it too. Exempt the administrator account.',
     location: spanLocation(target, rule.span),
     related: [],

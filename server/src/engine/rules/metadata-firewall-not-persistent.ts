@@ -76,8 +76,9 @@ function persistFixes(target: ScriptTarget, rule: FirewallRule): Fix[] {
 }
 
 /**
- * Moves the runcmd item that holds the rule to the end of bootcmd, or into a new bootcmd list
- * written just before runcmd. Only block lists whose items start their own lines are edited.
+ * Moves the runcmd item that contains the rule to the end of bootcmd, or into a new bootcmd list
+ * written just before runcmd (a sole item moves by renaming the key). Only block lists whose
+ * items start their own lines are edited.
  */
 function moveToBootcmdEdits(target: ScriptTarget, rule: FirewallRule): TextEdit[] | undefined {
   const { boot } = target;
@@ -114,7 +115,7 @@ function moveToBootcmdEdits(target: ScriptTarget, rule: FirewallRule): TextEdit[
   return [{ range: { start: position, end: position }, newText: `${keyIndent}bootcmd:${lines.eol}${block.text}` }, remove];
 }
 
-/** The whole lines of a list item, line breaks included, when nothing else shares them. */
+/** Returns the whole lines of a list item, line breaks included, when nothing else shares them. */
 function itemLines(lines: LineIndex, item: HostItem): { start: number; end: number; text: string } | undefined {
   const first = lines.positionAt(item.start).line;
   const start = lines.lineStart(first);

@@ -9,11 +9,11 @@ export interface ServerKind {
   bootScripts: string[];
   /** Attribute paths on the resource itself that name an attached agency. */
   agency: string[];
-  /** Where a quick fix adds a boot script when the resource has none. */
+  /** The place where a quick fix adds a boot script when the resource has none. */
   newBootScript?: NewBootScript;
 }
 
-/** Where and how a new boot script attribute is written. */
+/** The place and form of a new boot script attribute. */
 export interface NewBootScript {
   /** Nested block that receives the attribute; empty for the resource body itself. */
   blockPath: string[];

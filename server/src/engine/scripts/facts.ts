@@ -1,6 +1,6 @@
 import type { SourceMap } from '../text';
 
-/** Where a script fact sits: offsets in the host file that the script's source map points into. */
+/** The place of a script fact: offsets in the host file that the script's source map points into. */
 export interface HostSpan {
   file: string;
   start: number;
@@ -19,7 +19,7 @@ export type FirewallForm =
   | 'new-netfirewallrule'
   | 'netsh';
 
-/** Why a firewall rule aimed at the metadata address does not stop non-root users. */
+/** The reason a firewall rule aimed at the metadata address does not stop non-root users. */
 export type IneffectiveReason =
   | 'chain-input'
   | 'chain-forward'
@@ -90,7 +90,7 @@ export interface MetadataRequest {
   span: HostSpan;
 }
 
-/** What a script analyser found in one script. */
+/** The facts a script analyser found in one script. */
 export interface ScriptFacts {
   language: ScriptLanguage;
   firewallRules: FirewallRule[];

@@ -43,8 +43,8 @@ export function parseHttpCall(args: Arg[]): HttpCall {
 
 /**
  * Returns true when a header may send a V2 token: it names `X-Metadata-Token`, or its name is not
- * known (`-H "$HEADER"`), because a header kept in a variable is how scripts often pass the token,
- * and the rules report only requests that certainly lack it.
+ * known (`-H "$HEADER"`). Scripts often keep the token header in a variable, and the rules report
+ * only requests that certainly lack it.
  */
 export function mayBeTokenHeader(header: string): boolean {
   if (isTokenHeader(header)) return true;

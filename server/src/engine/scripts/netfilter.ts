@@ -167,8 +167,9 @@ export function parseIptablesFlush(args: Arg[], form: FirewallForm, start: numbe
   const index = args.findIndex((arg) => arg.value === '-F' || arg.value === '--flush');
   if (index < 0) return undefined;
   const tableName = flushTableName(args);
-  // Only the filter table holds the rules that restrict metadata; mangle, raw and nat flushes
-  // leave them in place.
+  // Metadata rules normally sit in the filter table, and flushing nat, mangle or raw leaves them.
+  // NOTE: a rule added with `-t mangle` counts as a filter rule, but a later `-t mangle -F` is
+  // not tracked, so such a rule still counts after that flush.
   if (tableName !== undefined && tableName !== 'filter') return undefined;
   const table = tableKind(tableName);
   const next = args[index + 1]?.value;
@@ -228,8 +229,8 @@ export function portsKind(ports: string | undefined, negated: boolean): RuleDraf
 
 /**
  * Returns the destination of a rule aimed at a near miss of the metadata address, when the rule
- * otherwise has the shape of a metadata rule: it blocks in chain OUTPUT, and it has an owner match
- * on root or a comment that names metadata. Other rules to nearby addresses are not reported.
+ * otherwise has the shape of a metadata rule. That shape is a block in chain OUTPUT with an owner
+ * match on root or a comment that names metadata. Other rules to nearby addresses are ignored.
  */
 function nearMissAddress(options: IptablesOptions, context: IptablesContext): string | undefined {
   const entry = findNearMetadataEntry(options.destination ?? '');

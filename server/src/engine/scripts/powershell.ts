@@ -149,8 +149,8 @@ function firewallDraft(run: PsRun, call: PsCall): RuleDraft | undefined {
 
 /**
  * Returns the remote address of a rule aimed at a near miss of the metadata address, when the
- * rule otherwise has the shape of a metadata rule: Outbound, Block, and a `-LocalUser` exemption
- * or a name or description that names metadata.
+ * rule otherwise has the shape of a metadata rule. That shape is Outbound and Block, with a
+ * `-LocalUser` exemption or a name or description that names metadata.
  */
 function nearMissAddress(run: PsRun, call: PsCall, values: Map<string, string>, addresses: string[]): string | undefined {
   const entry = addresses.map(findNearMetadataEntry).find((candidate) => candidate !== undefined);

@@ -22,7 +22,7 @@ export interface ParsedFile {
 export const maxParseErrors = 5;
 
 /**
- * A tree-sitter node whose type, end offset, children and missing flag are read at most once.
+ * A tree-sitter node whose type, end offset, children and missing flag are read once and cached.
  * Each read of a web-tree-sitter `Node` property calls into WebAssembly, and `Node.children`
  * builds new wrapper objects on every call, while the converter looks at most nodes several times.
  */
