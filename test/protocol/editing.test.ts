@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { CodeAction, Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, PublishDiagnosticsParams, TextDocumentEdit, TextEdit } from 'vscode-languageserver-protocol';
 import { createWorkspace, fileUri, LspSession, packageRoot } from './lspSession';
 
 const ruleId = 'ecs-metadata-unrestricted';
@@ -33,6 +33,16 @@ function actionsFor(session: LspSession, uri: string, diagnostic: Diagnostic, on
   });
 }
 
+/** Returns the text edits a code action makes to one document, in either workspace edit form. */
+function editsOf(action: CodeAction, uri: string): TextEdit[] {
+  const changes = action.edit?.changes?.[uri];
+  if (changes) return changes;
+  const documentChange = action.edit?.documentChanges?.find(
+    (change): change is TextDocumentEdit => 'textDocument' in change && change.textDocument.uri === uri,
+  );
+  return (documentChange?.edits ?? []) as TextEdit[];
+}
+
 function removeWorkspace(workspace: string | undefined): void {
   if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
 }
@@ -42,7 +52,7 @@ describe('editing over stdio', function () {
   let session: LspSession;
 
   before(async function () {
-    workspace = createWorkspace({ burst: 'quickfix', off: 'quickfix' });
+    workspace = createWorkspace({ burst: 'quickfix', off: 'quickfix', moved: 'quickfix' });
     session = new LspSession();
     await session.initialize(workspace);
     await session.scanWorkspace();
@@ -89,6 +99,30 @@ describe('editing over stdio', function () {
     const reopened = session.waitForVersion(uri, 1);
     session.open(file, 'terraform');
     assert.ok(hasFinding(await reopened));
+  });
+
+  it('inserted lines move findings and fixes', async function () {
+    const file = path.join(workspace, 'moved', 'main.tf');
+    const uri = fileUri(file);
+    const opened = session.waitForVersion(uri, 1);
+    const text = session.open(file, 'terraform');
+    const before = (await opened).find((candidate) => candidate.code === ruleId)!;
+    const fixBefore = (await actionsFor(session, uri, before)).find((action) => action.isPreferred)!;
+
+    const moved = session.waitForVersion(uri, 2);
+    session.change(file, 2, `# one\n# two\n# three\n${text}`);
+    const after = (await moved).find((candidate) => candidate.code === ruleId)!;
+    assert.strictEqual(after.range.start.line, before.range.start.line + 3);
+    assert.strictEqual(after.range.end.line, before.range.end.line + 3);
+
+    const fixAfter = (await actionsFor(session, uri, after)).find((action) => action.isPreferred)!;
+    assert.ok(editsOf(fixBefore, uri).length > 0, 'the fix has no edits');
+    const editsBefore = editsOf(fixBefore, uri);
+    const editsAfter = editsOf(fixAfter, uri);
+    assert.deepStrictEqual(
+      editsAfter.map((edit) => [edit.range.start.line, edit.range.end.line, edit.newText]),
+      editsBefore.map((edit) => [edit.range.start.line + 3, edit.range.end.line + 3, edit.newText]),
+    );
   });
 
   it('rule off gets no quick fixes', async function () {

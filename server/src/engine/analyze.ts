@@ -8,6 +8,7 @@ import type { ModuleRule } from './rules/rule';
 import type { SourceProvider } from './source';
 import { FileTooLargeError, maxFileBytes } from './source';
 import { coveringSuppression, expiryNote, findSuppressions, isExpired, type Suppression } from './suppressions';
+import { HclParseCache } from './terraform/hclCache';
 import { loadModule } from './terraform/module';
 import type { Block, Module } from './terraform/model';
 import { LineIndex } from './text';
@@ -55,11 +56,12 @@ export class Engine {
   constructor(
     private readonly parsers: Parsers,
     private readonly rules: readonly ModuleRule[] = moduleRules,
+    private readonly hclCache?: HclParseCache,
   ) {}
 
   /** Analyses the Terraform module in folder `dir` (its `.tf`, `.tf.json` and tfvars files). */
   analyzeModule(dir: string, source: SourceProvider): AnalysisResult {
-    const { module, errors } = loadModule(dir, source, this.parsers);
+    const { module, errors } = loadModule(dir, source, this.parsers, this.hclCache);
     const notices: Notice[] = errors.map((error) =>
       error.tooLarge ? tooLargeNotice(error.file) : { file: error.file, message: error.message },
     );
@@ -183,9 +185,20 @@ export function mergeResults(parts: AnalysisResult[]): AnalysisResult {
   return result;
 }
 
+/** Options of `createEngine`. */
+export interface EngineOptions {
+  /**
+   * How many HCL files keep their syntax tree and conversion for the next analysis (0, the
+   * default, keeps none). The language server sets it, because an edited document is parsed on
+   * every change; a one-time scan gains nothing from it.
+   */
+  parseCacheSize?: number;
+}
+
 /** Loads the parsers and returns an engine. */
-export async function createEngine(): Promise<Engine> {
-  return new Engine(await getParsers());
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const size = options.parseCacheSize ?? 0;
+  return new Engine(await getParsers(), moduleRules, size > 0 ? new HclParseCache(size) : undefined);
 }
 
 function parseNotices(module: Module): Notice[] {

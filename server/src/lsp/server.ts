@@ -93,7 +93,8 @@ function createParts(connection: Connection): ServerParts {
   const docUrls = ruleDocs();
   const status = new StatusReporter(connection);
   const publisher = new DiagnosticsPublisher(connection, store, documents, configs, docUrls, status);
-  const engine = createEngine();
+  // Open documents are analysed here on every change, so their syntax trees are kept.
+  const engine = createEngine({ parseCacheSize: 64 });
   engine.catch((error) => connection.console.error(`Loading the parsers failed: ${String(error)}`));
   const analyzer = new ModuleAnalyzer(engine, documents, store, connection.console, (files) =>
     publisher.publish(files),

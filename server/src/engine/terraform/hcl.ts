@@ -1,4 +1,4 @@
-import type { Node, Parser } from 'web-tree-sitter';
+import type { Node, Parser, Tree } from 'web-tree-sitter';
 import { LineIndex, SourceMapBuilder, type SourceMap } from '../text';
 import type {
   Attribute,
@@ -68,22 +68,40 @@ class SyntaxNode {
  * even when the file has syntax errors, which are listed in `file.parseErrors`.
  */
 export function parseHcl(path: string, text: string, parser: Parser): ParsedFile {
-  const file = newSourceFile(path, text, 'hcl');
   const tree = parser.parse(text);
+  try {
+    return convertTree(path, text, tree);
+  } finally {
+    tree?.delete();
+  }
+}
+
+/**
+ * A top-level block or attribute of an earlier conversion that a caller offers in place of a
+ * node, already moved to the node's offsets; undefined when the node must be converted.
+ */
+export type ReuseTopLevel = (
+  node: { type: string; startIndex: number; endIndex: number },
+  file: SourceFile,
+) => Block | Attribute | undefined;
+
+/**
+ * Converts a syntax tree of `text` into a `ParsedFile`, leaving the tree to the caller.
+ * `reuse` is asked for each top-level block and attribute of a tree without errors.
+ */
+export function convertTree(path: string, text: string, tree: Tree | null, reuse?: ReuseTopLevel): ParsedFile {
+  const file = newSourceFile(path, text, 'hcl');
   if (!tree) {
     file.parseErrors.push({ start: 0, end: 0, message: 'the HCL parser returned no syntax tree' });
     return { file, blocks: [], attributes: [] };
   }
-  try {
-    const rootNode = tree.rootNode;
-    collectParseErrors(rootNode, file);
-    const root = new SyntaxNode(rootNode, rootNode.hasError);
-    const body = root.children.find((node) => node.type === 'body');
-    const result = body ? convertBody(body, file) : { blocks: [], attributes: [] };
-    return { file, ...result };
-  } finally {
-    tree.delete();
-  }
+  const rootNode = tree.rootNode;
+  collectParseErrors(rootNode, file);
+  const root = new SyntaxNode(rootNode, rootNode.hasError);
+  const body = root.children.find((node) => node.type === 'body');
+  const topLevelReuse = rootNode.hasError ? undefined : reuse;
+  const result = body ? convertBody(body, file, topLevelReuse) : { blocks: [], attributes: [] };
+  return { file, ...result };
 }
 
 /** Creates a `SourceFile` with no parse errors yet. */
@@ -115,11 +133,19 @@ function collectParseErrors(node: Node, file: SourceFile): void {
   for (const child of node.children) if (child) collectParseErrors(child, file);
 }
 
-function convertBody(body: SyntaxNode, file: SourceFile): { blocks: Block[]; attributes: Attribute[] } {
+function convertBody(
+  body: SyntaxNode,
+  file: SourceFile,
+  reuse?: ReuseTopLevel,
+): { blocks: Block[]; attributes: Attribute[] } {
   const blocks: Block[] = [];
   const attributes: Attribute[] = [];
   for (const child of body.children) {
-    if (child.type === 'block') blocks.push(convertBlock(child, file));
+    const reused = reuse && (child.type === 'block' || child.type === 'attribute') ? reuse(child, file) : undefined;
+    if (reused) {
+      if (child.type === 'block') blocks.push(reused as Block);
+      else attributes.push(reused as Attribute);
+    } else if (child.type === 'block') blocks.push(convertBlock(child, file));
     else if (child.type === 'attribute') attributes.push(convertAttribute(child, file));
     else if (child.type === 'ERROR') {
       // Error recovery can wrap statements that did parse; keep them.

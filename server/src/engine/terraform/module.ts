@@ -2,6 +2,7 @@ import * as nodePath from 'path';
 import type { Parsers } from '../parsing/treeSitter';
 import { FileTooLargeError, type SourceProvider } from '../source';
 import { parseHcl, type ParsedFile } from './hcl';
+import type { HclParseCache } from './hclCache';
 import { parseJsonConfig, parseJsonValues } from './json';
 import type { Attribute, Block, Module } from './model';
 
@@ -24,6 +25,7 @@ export function loadModule(
   dir: string,
   source: SourceProvider,
   parsers: Parsers,
+  cache?: HclParseCache,
 ): { module: Module; errors: LoadError[] } {
   const module = emptyModule(dir);
   const errors: LoadError[] = [];
@@ -33,11 +35,11 @@ export function loadModule(
     .map((entry) => entry.name)
     .sort();
   for (const name of names.filter(isConfigFile)) {
-    const parsed = readAndParse(dir, name, source, parsers, module, errors);
+    const parsed = readAndParse(dir, name, source, parsers, module, errors, cache);
     if (parsed) addConfiguration(module, parsed);
   }
   for (const name of variableFiles(names)) {
-    const parsed = readAndParse(dir, name, source, parsers, module, errors);
+    const parsed = readAndParse(dir, name, source, parsers, module, errors, cache);
     for (const attribute of parsed?.attributes ?? []) module.tfvars.set(attribute.name, attribute);
   }
   return { module, errors };
@@ -75,6 +77,7 @@ function readAndParse(
   parsers: Parsers,
   module: Module,
   errors: LoadError[],
+  cache: HclParseCache | undefined,
 ): ParsedFile | undefined {
   const path = nodePath.join(dir, name);
   module.readFiles.push(path);
@@ -89,7 +92,7 @@ function readAndParse(
   }
   let parsed: ParsedFile;
   try {
-    parsed = parseFile(path, text, parsers);
+    parsed = parseFile(path, text, parsers, cache);
   } catch (error) {
     // The JSON parser recurses once per nesting level, so a deep enough file overflows the stack.
     const reason = error instanceof RangeError ? 'it is nested too deeply' : String(error);
@@ -100,11 +103,14 @@ function readAndParse(
   return parsed;
 }
 
-/** Parses a configuration or variable file by its name: JSON for `.json`, HCL otherwise. */
-export function parseFile(path: string, text: string, parsers: Parsers): ParsedFile {
+/**
+ * Parses a configuration or variable file by its name: JSON for `.json`, HCL otherwise, through
+ * `cache` when one is given.
+ */
+export function parseFile(path: string, text: string, parsers: Parsers, cache?: HclParseCache): ParsedFile {
   if (path.endsWith('.tfvars.json')) return parseJsonValues(path, text, parsers.hcl);
   if (path.endsWith('.json')) return parseJsonConfig(path, text, parsers.hcl);
-  return parseHcl(path, text, parsers.hcl);
+  return cache ? cache.parse(path, text, parsers.hcl) : parseHcl(path, text, parsers.hcl);
 }
 
 /** Files its blocks into the module's maps; the first of two blocks with one key wins. */
