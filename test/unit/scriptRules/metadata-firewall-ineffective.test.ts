@@ -18,6 +18,7 @@ const findingCases: Array<[string, ExpectedFinding[]]> = [
   ['near-miss-owner', [warning('init.sh', 2, 1, 'is not 169.254.169.254')]],
   ['near-miss-comment', [warning('init.sh', 2, 1, 'for 169.254.170.2')]],
   ['near-miss-windows', [warning('rule.ps1', 1, 1, 'for 169.254.196.254')]],
+  ['uncalled-function', [warning('init.sh', 3, 3, 'never calls')]],
 ];
 
 const cleanCases = [

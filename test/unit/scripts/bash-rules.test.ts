@@ -130,6 +130,36 @@ describe('analyzeBash rule order', () => {
     assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
   });
 
+  it('rule in an uncalled function never runs', async () => {
+    const script = `harden() {\n  iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n}\napt-get update`;
+    const rule = onlyRule(await analyzeBashText(script));
+    assert.strictEqual(rule.effective, false);
+    assert.deepStrictEqual(rule.reasons, ['never-called']);
+  });
+
+  it('called function runs its rule', async () => {
+    const script = `harden() {\n  iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n}\nharden`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
+  it('function named by trap counts as called', async () => {
+    const script = `function harden {\n  iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n}\ntrap harden EXIT`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
+  it('longer name is not a call', async () => {
+    const script = `harden() {\n  iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\n}\nharden-more\nharden_all`;
+    assert.deepStrictEqual(onlyRule(await analyzeBashText(script)).reasons, ['never-called']);
+  });
+
+  it('uncalled flush and save do not count', async () => {
+    const script = `reset() {\n  iptables -F OUTPUT\n  iptables-save > /etc/iptables/rules.v4\n}\n` +
+      `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT`;
+    const facts = await analyzeBashText(script);
+    assert.strictEqual(onlyRule(facts).effective, true);
+    assert.deepStrictEqual(facts.saves, []);
+  });
+
   it('root ACCEPT before a root-exempt REJECT is fine', async () => {
     const script = `iptables -A OUTPUT -d ${metadata} -m owner --uid-owner root -j ACCEPT\n` +
       `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT`;

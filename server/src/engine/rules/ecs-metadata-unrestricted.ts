@@ -63,6 +63,7 @@ export const reasonTexts: Record<IneffectiveReason, string> = {
   'flushed-later': 'a later iptables -F removes it',
   'deleted-later': 'a later iptables -D deletes it',
   'after-exit': 'the script exits before it',
+  'never-called': 'it is in a function that the script never calls',
   'source-port': 'it matches a fixed source port, and requests leave from ephemeral ports',
 };
 

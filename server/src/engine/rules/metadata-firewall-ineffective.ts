@@ -16,7 +16,7 @@ const meta: RuleMeta = {
 };
 
 /** Reasons that concern other commands of the script, not the rule's own text. */
-const removedReasons: IneffectiveReason[] = ['flushed-later', 'deleted-later', 'after-exit'];
+const removedReasons: IneffectiveReason[] = ['flushed-later', 'deleted-later', 'after-exit', 'never-called'];
 
 export const metadataFirewallIneffective: ScriptRule = {
   meta,

@@ -116,7 +116,9 @@ export function analyzeBashUncached(source: ScriptSource, parser: Parser): Scrip
   for (const node of descendants(tree.rootNode, 'command')) analyzeCommand(run, node);
   for (const node of descendants(tree.rootNode, 'heredoc_redirect')) analyzeHeredoc(run, node);
   for (const node of outermost(descendants(tree.rootNode, 'ERROR'))) analyzeErrorLines(run, node);
-  run.facts.firewallRules.push(...evaluateDrafts(source, run.drafts.sort((a, b) => a.start - b.start), run.flushes));
+  const uncalled = uncalledFunctions(run, tree.rootNode);
+  evaluateRules(run, uncalled);
+  dropUncalledFacts(run, uncalled);
   markAfterExit(run, firstTopLevelExit(run, tree.rootNode));
   tree.delete();
   return withoutDuplicates(run.facts);
@@ -185,6 +187,62 @@ function runsOnlyOnFailure(node: Node): boolean {
   if (!parent || parent.type !== 'list' || parent.firstNamedChild?.id === node.id) return false;
   const operator = parent.children.find((child) => child !== null && !child.isNamed && (child.type === '||' || child.type === '&&'));
   return operator?.type === '||';
+}
+
+/** The offsets of a function definition in the script text. */
+interface ScriptRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * Returns the definitions of functions whose name appears nowhere in the script outside the
+ * definition, so nothing calls them. Any other use of the name counts as a call, because
+ * `trap`, `eval` and `export -f` can run a function by name.
+ */
+function uncalledFunctions(run: BashRun, root: Node): ScriptRange[] {
+  const ranges: ScriptRange[] = [];
+  for (const definition of descendants(root, 'function_definition')) {
+    const nameNode = definition.childForFieldName('name');
+    if (!nameNode) continue;
+    const name = run.masked.slice(nameNode.startIndex, nameNode.endIndex);
+    if (!/^[\w.:-]+$/.test(name)) continue;
+    const pattern = new RegExp(`(?<![\\w.:-])${name.replace(/[.]/g, '\\.')}(?![\\w.:-])`, 'g');
+    const usedOutside = [...run.masked.matchAll(pattern)].some(
+      (match) => match.index < definition.startIndex || match.index >= definition.endIndex,
+    );
+    if (!usedOutside) ranges.push({ start: definition.startIndex, end: definition.endIndex });
+  }
+  return ranges;
+}
+
+function insideAny(ranges: ScriptRange[], offset: number): boolean {
+  return ranges.some((range) => range.start <= offset && offset < range.end);
+}
+
+/**
+ * Turns the rule drafts into firewall rules. Rules in functions that nothing calls never run:
+ * they are kept, marked ineffective, and they neither shadow nor flush the rules that do run.
+ */
+function evaluateRules(run: BashRun, uncalled: ScriptRange[]): void {
+  const drafts = run.drafts.sort((a, b) => a.start - b.start);
+  const reached = drafts.filter((draft) => !insideAny(uncalled, draft.start));
+  const unreached = drafts.filter((draft) => insideAny(uncalled, draft.start));
+  const flushes = run.flushes.filter((flush) => !insideAny(uncalled, flush.start));
+  run.facts.firewallRules.push(...evaluateDrafts(run.source, reached, flushes));
+  for (const rule of evaluateDrafts(run.source, unreached)) {
+    run.facts.firewallRules.push({ ...rule, effective: false, reasons: ['never-called'], blocksRoot: false });
+  }
+}
+
+/** Drops the saves and metadata option calls made only in functions that nothing calls. */
+function dropUncalledFacts(run: BashRun, uncalled: ScriptRange[]): void {
+  if (uncalled.length === 0) return;
+  const hostRanges = uncalled.map((range) => hostSpan(run.source, range.start, range.end));
+  const reached = (span: HostSpan): boolean =>
+    !hostRanges.some((range) => range.file === span.file && range.start <= span.start && span.start < range.end);
+  run.facts.saves = run.facts.saves.filter((save) => reached(save.span));
+  run.facts.metadataOptionsCalls = run.facts.metadataOptionsCalls.filter((call) => reached(call.span));
 }
 
 /** Returns the offset of the first `exit` run by the script itself (not inside a function). */

@@ -38,6 +38,7 @@ export type IneffectiveReason =
   | 'flushed-later'
   | 'deleted-later'
   | 'after-exit'
+  | 'never-called'
   | 'source-port';
 
 /** A firewall rule that mentions the metadata address, whether or not it restricts access. */
