@@ -27,6 +27,19 @@ describe('analyzePowerShell firewall rules', () => {
     assert.strictEqual(rule.span.end, '#ps1_sysnative\n'.length + body.length);
   });
 
+  it('rule in an uncalled function', async () => {
+    const rule = 'New-NetFirewallRule -Direction Outbound -Action Block -RemoteAddress 169.254.169.254 -LocalUser $sddl';
+    const facts = await ps(`${sddl}\nfunction Set-MetadataGuard {\n  ${rule}\n}\nWrite-Output done`);
+    assert.deepStrictEqual(onlyRule(facts).reasons, ['never-called']);
+    assert.strictEqual(onlyRule(facts).effective, false);
+  });
+
+  it('function called in other case', async () => {
+    const rule = 'New-NetFirewallRule -Direction Outbound -Action Block -RemoteAddress 169.254.169.254 -LocalUser $sddl';
+    const facts = await ps(`${sddl}\nfunction Set-MetadataGuard {\n  ${rule}\n}\nset-metadataguard`);
+    assert.strictEqual(onlyRule(facts).effective, true);
+  });
+
   it('abbreviated parameters', async () => {
     const rule = onlyRule(await ps('new-netfirewallrule -Dir out -Act block -Remote 169.254.169.254 -LocalU $s'));
     assert.strictEqual(rule.effective, true);

@@ -6,7 +6,7 @@ import { curlOptionsCall, displayValue, hcloudOptionsCall, isTokenUrl, mayBeToke
 import { type ChainFlush, parseFirewallCmdArgs, parseIptablesArgs, parseIptablesFlush, parseUfwArgs, scanIptablesSaveText } from './netfilter';
 import { collectNftChains, type NftChains, parseNftCommand, scanNftText, splitNftStatements } from './nft';
 import { evaluateDrafts, type RuleDraft } from './rules';
-import { collectParseErrors, descendants } from './syntax';
+import { collectParseErrors, descendants, insideAny, type ScriptRange, uncalledDefinitions } from './syntax';
 import { type Arg, baseName, emptyFacts, hostSpan, maskPlaceholders, UNKNOWN } from './values';
 
 /** Files that iptables-persistent (Debian) and iptables-services (RHEL) load at boot. */
@@ -189,35 +189,15 @@ function runsOnlyOnFailure(node: Node): boolean {
   return operator?.type === '||';
 }
 
-/** The offsets of a function definition in the script text. */
-interface ScriptRange {
-  start: number;
-  end: number;
-}
-
-/**
- * Returns the definitions of functions whose name appears nowhere in the script outside the
- * definition, so nothing calls them. Any other use of the name counts as a call, because
- * `trap`, `eval` and `export -f` can run a function by name.
- */
+/** Returns the bash functions that nothing in the script calls (see `uncalledDefinitions`). */
 function uncalledFunctions(run: BashRun, root: Node): ScriptRange[] {
-  const ranges: ScriptRange[] = [];
-  for (const definition of descendants(root, 'function_definition')) {
+  const definitions = descendants(root, 'function_definition').flatMap((definition) => {
     const nameNode = definition.childForFieldName('name');
-    if (!nameNode) continue;
+    if (!nameNode) return [];
     const name = run.masked.slice(nameNode.startIndex, nameNode.endIndex);
-    if (!/^[\w.:-]+$/.test(name)) continue;
-    const pattern = new RegExp(`(?<![\\w.:-])${name.replace(/[.]/g, '\\.')}(?![\\w.:-])`, 'g');
-    const usedOutside = [...run.masked.matchAll(pattern)].some(
-      (match) => match.index < definition.startIndex || match.index >= definition.endIndex,
-    );
-    if (!usedOutside) ranges.push({ start: definition.startIndex, end: definition.endIndex });
-  }
-  return ranges;
-}
-
-function insideAny(ranges: ScriptRange[], offset: number): boolean {
-  return ranges.some((range) => range.start <= offset && offset < range.end);
+    return [{ name, range: { start: definition.startIndex, end: definition.endIndex } }];
+  });
+  return uncalledDefinitions(run.masked, definitions, false);
 }
 
 /**

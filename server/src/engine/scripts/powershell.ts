@@ -1,11 +1,11 @@
-import type { Parser } from 'web-tree-sitter';
+import type { Node, Parser } from 'web-tree-sitter';
 import type { ScriptFacts, ScriptSource } from './facts';
 import { displayValue, hcloudOptionsCall, isTokenUrl, mayBeTokenHeader, metadataUrl, parseHttpCall } from './http';
 import { protocolKind } from './netfilter';
 import { parseNetshArgs } from './netsh';
 import { namedValues, type PsCall, PsReader } from './psCommands';
 import { evaluateDrafts, type RuleDraft } from './rules';
-import { collectParseErrors, descendants } from './syntax';
+import { collectParseErrors, descendants, insideAny, type ScriptRange, uncalledDefinitions } from './syntax';
 import { emptyFacts, findMetadataEntry, findNearMetadataEntry, hostSpan, isKnown, maskPlaceholders, mentionsMetadataAddress, tokenizeLine, UNKNOWN } from './values';
 
 /** Parameters of New-NetFirewallRule (NetSecurity module). */
@@ -69,9 +69,31 @@ export function analyzePowerShell(source: ScriptSource, parser: Parser): ScriptF
     const call = run.reader.call(node, switches);
     if (call) analyzeCall(run, call);
   }
-  run.facts.firewallRules = evaluateDrafts(source, run.drafts);
+  const uncalled = uncalledFunctions(masked, tree.rootNode);
+  const inUncalled = (draft: RuleDraft): boolean => insideAny(uncalled, draft.start);
+  run.facts.firewallRules = [
+    ...evaluateDrafts(source, run.drafts.filter((draft) => !inUncalled(draft))),
+    ...evaluateDrafts(source, run.drafts.filter(inUncalled)).map((rule) => ({
+      ...rule, effective: false, reasons: ['never-called' as const], blocksRoot: false,
+    })),
+  ].sort((a, b) => a.span.start - b.span.start);
+  const hostRanges = uncalled.map((range) => hostSpan(source, range.start, range.end));
+  run.facts.metadataOptionsCalls = run.facts.metadataOptionsCalls.filter(
+    (call) => !hostRanges.some((range) => range.start <= call.span.start && call.span.start < range.end),
+  );
   tree.delete();
   return run.facts;
+}
+
+/** Returns the PowerShell functions that nothing in the script calls (see `uncalledDefinitions`). */
+function uncalledFunctions(masked: string, root: Node): ScriptRange[] {
+  const definitions = descendants(root, 'function_statement').flatMap((definition) => {
+    const nameNode = definition.namedChildren.find((child) => child?.type === 'function_name');
+    if (!nameNode) return [];
+    const name = masked.slice(nameNode.startIndex, nameNode.endIndex);
+    return [{ name, range: { start: definition.startIndex, end: definition.endIndex } }];
+  });
+  return uncalledDefinitions(masked, definitions, true);
 }
 
 function analyzeCall(run: PsRun, call: PsCall): void {
