@@ -35,7 +35,7 @@ class SyntaxNode {
 
   constructor(
     private readonly node: Node,
-    private readonly hasErrors: boolean,
+    readonly hasErrors: boolean,
   ) {
     this.type = node.type;
     this.startIndex = node.startIndex;
@@ -77,8 +77,8 @@ export function parseHcl(path: string, text: string, parser: Parser): ParsedFile
 }
 
 /**
- * A top-level block or attribute of an earlier conversion that a caller offers in place of a
- * node, already moved to the node's offsets; undefined when the node must be converted.
+ * A callback that returns an earlier conversion of a top-level block or attribute, already
+ * moved to the node's offsets. It returns undefined when the node must be converted.
  */
 export type ReuseTopLevel = (
   node: { type: string; startIndex: number; endIndex: number },
@@ -379,6 +379,11 @@ function objectKey(node: SyntaxNode, file: SourceFile): string | undefined {
 
 function convertTemplate(node: SyntaxNode, file: SourceFile): Expression {
   if (node.type === 'heredoc_template') return convertHeredoc(node, file);
+  if (node.type === 'string_lit' && !node.hasErrors && !hasSequence(file.text, node.startIndex, node.endIndex)) {
+    // In a tree without errors every string is closed, so its children add nothing here.
+    const content = { start: node.startIndex + 1, end: node.endIndex - 1 };
+    return { kind: 'template', parts: buildTemplateParts(undefined, content, file, 'quoted'), span: spanOf(node), file };
+  }
   const parts = node.children;
   const last = parts[parts.length - 1];
   const closed = parts.length > 1 && last.type === 'quoted_template_end' && !last.isMissing;
@@ -407,7 +412,9 @@ function convertHeredoc(node: SyntaxNode, file: SourceFile): Expression {
   };
   const content = { start: contentStart, end: contentEnd };
   const mode = stripIndent ? 'flush-heredoc' : 'heredoc';
-  const templateParts = buildTemplateParts(node, content, file, mode);
+  // Without a sequence start in the text there is nothing for the children to add.
+  const sequenceNode = hasSequence(file.text, node.startIndex, node.endIndex) ? node : undefined;
+  const templateParts = buildTemplateParts(sequenceNode, content, file, mode);
   return { kind: 'template', parts: templateParts, heredoc, span: spanOf(node), file };
 }
 
@@ -420,13 +427,13 @@ type TemplateMode = 'quoted' | 'heredoc' | 'flush-heredoc';
  * own part, so the literal text between `%{ if }` and `%{ endif }` stays visible.
  */
 function buildTemplateParts(
-  node: SyntaxNode,
+  node: SyntaxNode | undefined,
   content: Span,
   file: SourceFile,
   mode: TemplateMode,
 ): TemplatePart[] {
   const sequences: TemplatePart[] = [];
-  collectSequences(node, file, sequences);
+  if (node) collectSequences(node, file, sequences);
   sequences.sort((a, b) => a.span.start - b.span.start);
   const skipped = mode === 'flush-heredoc' ? indentationToStrip(file.text, content, sequences) : [];
   const parts: TemplatePart[] = [];
@@ -439,6 +446,16 @@ function buildTemplateParts(
   }
   pushLiteral(parts, file, { start: cursor, end: content.end }, mode, skipped);
   return parts;
+}
+
+/** True when the text from `start` to `end` contains a `${` or `%{` sequence start. */
+function hasSequence(text: string, start: number, end: number): boolean {
+  for (let i = start + 1; i < end; i++) {
+    if (text.charCodeAt(i) !== 123 /* { */) continue;
+    const before = text.charCodeAt(i - 1);
+    if (before === 36 /* $ */ || before === 37 /* % */) return true;
+  }
+  return false;
 }
 
 function collectSequences(node: SyntaxNode, file: SourceFile, out: TemplatePart[]): void {
@@ -500,10 +517,21 @@ export function decodeLiteral(
       builder.appendVerbatim(`${char}{`, i + 1);
       i += 3;
     } else {
-      builder.appendVerbatim(char, i);
-      i += 1;
+      // Copy the run of plain characters up to the next escape, sequence or skipped range.
+      const stop = Math.min(span.end, skip ? skip.start : span.end);
+      let end = i + 1;
+      while (end < stop && !startsSpecial(text, end, escapes)) end++;
+      builder.appendVerbatim(text.slice(i, end), i);
+      i = end;
     }
   }
+}
+
+/** True when a backslash (with `escapes`), `$$` or `%%` starts at `at`. */
+function startsSpecial(text: string, at: number, escapes: boolean): boolean {
+  const code = text.charCodeAt(at);
+  if (code === 92 /* \\ */) return escapes;
+  return (code === 36 /* $ */ || code === 37 /* % */) && text.charCodeAt(at + 1) === code;
 }
 
 /** Appends one backslash escape and returns how many host characters it used. */
