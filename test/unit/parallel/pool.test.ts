@@ -36,6 +36,27 @@ function writeCrashingWorker(folder: string): string {
   return file;
 }
 
+/**
+ * Writes a worker script that holds its first request until a second one arrives, then answers
+ * both with the notice "paired". A request still alone after 2 s gets the notice "alone".
+ */
+function writePairingWorker(folder: string): string {
+  const file = path.join(folder, 'pairingWorker.js');
+  const script = [
+    "const { parentPort } = require('worker_threads');",
+    'const waiting = [];',
+    'const reply = (request, message) => parentPort.postMessage({ id: request.id, result: ' +
+      "{ findings: [], notices: [{ file: '', message }], analyzedFiles: [], dependencies: [] } });",
+    "parentPort.on('message', (request) => {",
+    '  waiting.push(request);',
+    "  if (waiting.length === 2) waiting.splice(0).forEach((held) => reply(held, 'paired'));",
+    "  else setTimeout(() => waiting.splice(0).forEach((held) => reply(held, 'alone')), 2000);",
+    '});',
+  ];
+  fs.writeFileSync(file, script.join('\n'));
+  return file;
+}
+
 function makeModule(root: string, name: string, text: string): AnalysisUnit {
   const dir = path.join(root, name);
   fs.mkdirSync(dir, { recursive: true });
@@ -110,6 +131,17 @@ describe('AnalysisPool', () => {
       assert.strictEqual((goodResult as PromiseFulfilledResult<unknown>).status, 'fulfilled');
     } finally {
       await crashing.close();
+    }
+  });
+
+  it('second job reaches a busy worker', async () => {
+    const pairing = new AnalysisPool({ size: 1, workerFile: writePairingWorker(temp) });
+    try {
+      const units = [makeModule(temp, 'first', openServer), makeModule(temp, 'second', openServer)];
+      const results = await Promise.all(units.map((unit) => pairing.analyzeUnit(unit)));
+      assert.deepStrictEqual(results.map((result) => result.notices[0].message), ['paired', 'paired']);
+    } finally {
+      await pairing.close();
     }
   });
 

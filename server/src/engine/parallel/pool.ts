@@ -23,8 +23,15 @@ interface Job {
 
 interface PoolWorker {
   thread: Worker;
-  job: Job | undefined;
+  /** Jobs sent to the worker, in the order it runs them: the first one is running. */
+  jobs: Job[];
 }
+
+/**
+ * The maximum number of jobs sent to one worker at a time. The second job waits in the worker's
+ * message queue, so the worker starts it without waiting for the main thread to read the reply.
+ */
+const jobsPerWorker = 2;
 
 /** Returns the default number of workers: the usable cores, at least 1 and at most 4. */
 export function defaultPoolSize(): number {
@@ -33,8 +40,9 @@ export function defaultPoolSize(): number {
 
 /**
  * Analyses units on worker threads, each with its own parsers. Jobs wait in a queue and go to
- * the first idle worker. A worker that crashes fails its current job only and is replaced when
- * the next job needs it. Idle workers do not keep the process alive.
+ * the worker with the fewest jobs, up to two per worker. A worker that crashes fails its running
+ * job only: the job sent after it goes back to the queue, and the worker is replaced when the
+ * next job needs it. Idle workers do not keep the process alive.
  */
 export class AnalysisPool {
   private readonly workers: PoolWorker[] = [];
@@ -70,24 +78,36 @@ export class AnalysisPool {
     this.closed = true;
     for (const job of this.queue.splice(0)) job.reject(new Error('the analysis pool is closed'));
     const workers = this.workers.splice(0);
-    for (const worker of workers) worker.job?.reject(new Error('the analysis pool is closed'));
+    for (const worker of workers) {
+      for (const job of worker.jobs) job.reject(new Error('the analysis pool is closed'));
+    }
     await Promise.all(workers.map((worker) => worker.thread.terminate()));
   }
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      const worker = this.workers.find((candidate) => !candidate.job) ?? this.startWorker();
+      const worker = this.pickWorker();
       if (!worker) return;
       const job = this.queue.shift()!;
-      worker.job = job;
+      worker.jobs.push(job);
       worker.thread.ref();
       worker.thread.postMessage(job.request);
     }
   }
 
+  /** Returns an idle worker, a new one, or the least busy worker with room; undefined when all are full. */
+  private pickWorker(): PoolWorker | undefined {
+    const idle = this.workers.find((candidate) => candidate.jobs.length === 0);
+    if (idle) return idle;
+    const started = this.startWorker();
+    if (started) return started;
+    const withRoom = this.workers.filter((candidate) => candidate.jobs.length < jobsPerWorker);
+    return withRoom.sort((a, b) => a.jobs.length - b.jobs.length)[0];
+  }
+
   private startWorker(): PoolWorker | undefined {
     if (this.workers.length >= this.size) return undefined;
-    const worker: PoolWorker = { thread: new Worker(this.workerFile), job: undefined };
+    const worker: PoolWorker = { thread: new Worker(this.workerFile), jobs: [] };
     worker.thread.on('message', (reply: AnalyzeReply) => this.finish(worker, reply));
     worker.thread.on('error', (error) => this.fail(worker, error.stack ?? error.message));
     worker.thread.on('exit', (code) => this.fail(worker, `the worker exited with code ${code}`));
@@ -96,10 +116,10 @@ export class AnalysisPool {
   }
 
   private finish(worker: PoolWorker, reply: AnalyzeReply): void {
-    const job = worker.job;
+    const job = worker.jobs[0];
     if (!job || job.request.id !== reply.id) return;
-    worker.job = undefined;
-    worker.thread.unref();
+    worker.jobs.shift();
+    if (worker.jobs.length === 0) worker.thread.unref();
     if ('result' in reply) job.resolve(reply.result);
     else job.reject(new Error(`analysis of ${job.key} failed in a worker: ${reply.failure}`));
     this.dispatch();
@@ -110,10 +130,11 @@ export class AnalysisPool {
     const index = this.workers.indexOf(worker);
     if (index < 0) return;
     this.workers.splice(index, 1);
-    const job = worker.job;
-    worker.job = undefined;
+    const [job, ...waiting] = worker.jobs;
+    worker.jobs = [];
     void worker.thread.terminate();
     job?.reject(new Error(`analysis worker stopped while analysing ${job.key}: ${reason}`));
+    this.queue.unshift(...waiting);
     if (!this.closed) this.dispatch();
   }
 }
