@@ -125,6 +125,24 @@ describe('editing over stdio', function () {
     );
   });
 
+  it('range edits after a lone carriage return', async function () {
+    const folder = path.join(workspace, 'carriage-return');
+    fs.mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, 'main.tf');
+    fs.writeFileSync(file, '# a\rresource "huaweicloud_compute_instance" "web" {\n  name = "web"\n}\n');
+    const uri = fileUri(file);
+    const opened = session.waitForVersion(uri, 1);
+    session.open(file, 'terraform');
+    await opened;
+
+    const renamed = session.waitForVersion(uri, 3);
+    session.changeRange(file, 2, { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, '\n');
+    session.changeRange(file, 3, { start: { line: 1, character: 41 }, end: { line: 1, character: 44 } }, 'api');
+    const finding = (await renamed).find((diagnostic) => diagnostic.code === ruleId)!;
+    assert.strictEqual(finding.range.start.line, 1);
+    assert.match(finding.message, /huaweicloud_compute_instance\.api /);
+  });
+
   it('rule off gets no quick fixes', async function () {
     const file = path.join(workspace, 'off', 'main.tf');
     const uri = fileUri(file);

@@ -14,6 +14,7 @@ import type {
   CodeActionParams,
   Diagnostic,
   PublishDiagnosticsParams,
+  Range,
 } from 'vscode-languageserver-protocol';
 
 /** Finds the package root, which contains `dist/` and the fixtures, from the compiled test file. */
@@ -211,6 +212,14 @@ export class LspSession {
     void this.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: fileUri(file), version },
       contentChanges: [{ text }],
+    });
+  }
+
+  /** Replaces one range of an open document, as an incremental change. */
+  changeRange(file: string, version: number, range: Range, text: string): void {
+    void this.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: fileUri(file), version },
+      contentChanges: [{ range, text }],
     });
   }
 

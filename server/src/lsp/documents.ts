@@ -1,5 +1,5 @@
 import type { TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument, type TextDocumentContentChangeEvent } from 'vscode-languageserver-textdocument';
 import { DiskSourceProvider, OverlaySourceProvider, type SourceProvider } from '../engine';
 import { pathToUri, uriToPath } from './paths';
 
@@ -47,3 +47,32 @@ export class OpenDocuments {
     return { source, versions };
   }
 }
+
+type ContentChange = TextDocumentContentChangeEvent;
+
+/**
+ * Applies content changes one at a time, rebuilding the document whenever a change puts a line
+ * feed right after a carriage return at one of its ends. vscode-languageserver-textdocument
+ * 1.0.12 updates its line table piece by piece and counts such a new CRLF pair as two line
+ * breaks, so every range after it would resolve to the wrong offset.
+ */
+export function updateDocument(document: TextDocument, changes: ContentChange[], version: number): TextDocument {
+  let updated = document;
+  for (const change of changes) {
+    const start = 'range' in change ? updated.offsetAt(change.range.start) : 0;
+    updated = TextDocument.update(updated, [change], version);
+    const text = updated.getText();
+    const end = start + change.text.length;
+    const joins = (at: number): boolean => text.charCodeAt(at - 1) === 13 && text.charCodeAt(at) === 10;
+    if ('range' in change && (joins(start) || joins(end))) {
+      updated = TextDocument.create(updated.uri, updated.languageId, version, text);
+    }
+  }
+  return updated;
+}
+
+/** The document type the server keeps, with `updateDocument` in place of the library's update. */
+export const serverDocuments = {
+  create: TextDocument.create,
+  update: updateDocument,
+};

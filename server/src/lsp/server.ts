@@ -7,14 +7,14 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analysisUnitOf, createEngine, isExcluded, ruleDocs, unitKey, type SourceProvider } from '../engine';
 import { ModuleAnalyzer } from './analyzer';
 import { AnalysisScheduler } from './analysisScheduler';
 import { buildCodeActions, isUpToDate } from './codeActions';
 import { ConfigFiles } from './configs';
 import { findingToDiagnostic } from './diagnostics';
-import { OpenDocuments } from './documents';
+import { OpenDocuments, serverDocuments } from './documents';
 import {
   buildDocumentationActions,
   buildFixAll,
@@ -83,7 +83,7 @@ export function startServer(connection: Connection): void {
 }
 
 function createParts(connection: Connection): ServerParts {
-  const textDocuments = new TextDocuments(TextDocument);
+  const textDocuments = new TextDocuments(serverDocuments);
   const documents = new OpenDocuments(textDocuments);
   const source = () => documents.snapshot().source;
   const folders = new WorkspaceFolders();
