@@ -196,6 +196,34 @@ describe('HCL parse cache', () => {
   });
 });
 
+describe('quoted string line breaks', () => {
+  const multiLine = 'resource "huaweicloud_compute_instance" "web" {\n  user_data = "#!/\nbin/bash"\n}\n';
+
+  it('line break is a syntax error', async () => {
+    const { hcl } = await getParsers();
+    const parsed = parseHcl('/m/main.tf', multiLine, hcl);
+    assert.strictEqual(parsed.file.parseErrors.length, 1);
+    assert.strictEqual(parsed.file.parseErrors[0].start, multiLine.indexOf('#!/') + 3);
+    assert.match(parsed.file.parseErrors[0].message, /cannot contain a line break/);
+  });
+
+  it('line break inside an interpolation', async () => {
+    const { hcl } = await getParsers();
+    const text = 'x = "a${\n  var.b\n}c"\n';
+    assert.deepStrictEqual(parseHcl('/m/main.tf', text, hcl).file.parseErrors, []);
+  });
+
+  it('error survives an edit elsewhere', async () => {
+    const { hcl } = await getParsers();
+    const cache = new HclParseCache(4);
+    const text = `${threeBlocks}${multiLine}`;
+    cache.parse('/m/main.tf', text, hcl);
+    const parsed = cache.parse('/m/main.tf', text.replace('"first"', '"primary"'), hcl);
+    assert.strictEqual(parsed.file.parseErrors.length, 1);
+    cache.clear();
+  });
+});
+
 describe('engine with a parse cache', () => {
   it('findings match after edits', async () => {
     const servers = fs.readFileSync(path.join(repositoryRoot, 'examples', 'servers.tf'), 'utf8');

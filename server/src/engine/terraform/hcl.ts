@@ -382,7 +382,9 @@ function convertTemplate(node: SyntaxNode, file: SourceFile): Expression {
   if (node.type === 'string_lit' && !node.hasErrors && !hasSequence(file.text, node.startIndex, node.endIndex)) {
     // In a tree without errors every string is closed, so its children add nothing here.
     const content = { start: node.startIndex + 1, end: node.endIndex - 1 };
-    return { kind: 'template', parts: buildTemplateParts(undefined, content, file, 'quoted'), span: spanOf(node), file };
+    const templateParts = buildTemplateParts(undefined, content, file, 'quoted');
+    checkLineBreaks(templateParts, file);
+    return { kind: 'template', parts: templateParts, span: spanOf(node), file };
   }
   const parts = node.children;
   const last = parts[parts.length - 1];
@@ -390,7 +392,25 @@ function convertTemplate(node: SyntaxNode, file: SourceFile): Expression {
   const start = node.startIndex + 1;
   const end = closed ? node.endIndex - 1 : node.endIndex;
   const templateParts = buildTemplateParts(node, { start, end }, file, 'quoted');
+  if (!node.hasErrors) checkLineBreaks(templateParts, file);
   return { kind: 'template', parts: templateParts, span: spanOf(node), file };
+}
+
+/**
+ * Records a syntax error for a line break in the literal text of a quoted string. Terraform
+ * rejects such strings, while the tree-sitter grammar accepts them.
+ */
+function checkLineBreaks(parts: TemplatePart[], file: SourceFile): void {
+  for (const part of parts) {
+    if (part.kind !== 'literal' || file.parseErrors.length >= maxParseErrors) continue;
+    for (let i = part.span.start; i < part.span.end; i++) {
+      const code = file.text.charCodeAt(i);
+      if (code !== 10 /* \n */ && code !== 13 /* \r */) continue;
+      const message = 'syntax error: a quoted string cannot contain a line break; use a heredoc (<<EOT) for text on several lines';
+      file.parseErrors.push({ start: i, end: i + 1, message });
+      break;
+    }
+  }
 }
 
 function convertHeredoc(node: SyntaxNode, file: SourceFile): Expression {

@@ -60,7 +60,10 @@ export class HclParseCache {
         earlier.tree.edit(treeEdit(change, earlier.parsed.file.lines, text));
         tree = parser.parse(text, earlier.tree);
         this.stats.incrementalParses++;
-        if (tree && !earlier.tree.rootNode.hasError) reuse = this.counted(reuseOutside(change, earlier.parsed));
+        // Conversion adds errors of its own (a line break in a quoted string), which a copied
+        // block would not add again, so only an earlier conversion without errors is copied.
+        const clean = !earlier.tree.rootNode.hasError && earlier.parsed.file.parseErrors.length === 0;
+        if (tree && clean) reuse = this.counted(reuseOutside(change, earlier.parsed));
       } else {
         tree = parser.parse(text);
       }
