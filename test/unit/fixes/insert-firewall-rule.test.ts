@@ -125,6 +125,28 @@ describe('insert firewall rule fix', () => {
     assert.deepStrictEqual(all.map((finding) => finding.ruleId), [], 'no script rule finding either');
   });
 
+  it('joins an existing bootcmd list', async () => {
+    const outcome = await applyPreferredFix('cloud-config-with-bootcmd');
+    const expected =
+      '  user_data = <<-EOT\n' +
+      '    #cloud-config\n' +
+      '    bootcmd:\n' +
+      '      - echo "boot started" > /dev/console\n' +
+      '      - |\n' +
+      '        mkdir -p /var/lib/app\n' +
+      '        chmod 700 /var/lib/app\n' +
+      '      # Only root may reach the instance metadata service (added by metadata-guard).\n' +
+      `      - ${linuxRule[1]}\n` +
+      '    packages:\n' +
+      '      - nginx\n' +
+      '  EOT\n';
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    assert.ok(text.includes(expected), text);
+    assertClean(outcome);
+    const all = (await sharedEngine()).analyzeModule(outcome.folder, memoryOverlay(outcome.files)).findings;
+    assert.deepStrictEqual(all.map((finding) => finding.ruleId), [], 'no script rule finding either');
+  });
+
   it('keeps a YAML document start first', async () => {
     const outcome = await applyPreferredFix('cloud-config-document-start');
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;

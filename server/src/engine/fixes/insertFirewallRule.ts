@@ -4,9 +4,11 @@ import type { NewBootScript, ServerKind } from '../rules/servers';
 import type { TextPiece } from '../terraform/evaluate';
 import { getAttribute, resourceReferences } from '../terraform/lookup';
 import type { Attribute, Block, Expression } from '../terraform/model';
-import type { LineIndex } from '../text';
+import { SourceMap, type LineIndex } from '../text';
+import { parseCloudConfig } from '../cloudinit/cloudConfig';
 import type { FileEdit, Fix, TextEdit } from '../types';
 import {
+  bashRuleLines,
   cloudConfigRuleLines,
   escapeHclQuoted,
   escapeJsonString,
@@ -109,27 +111,70 @@ function mergeByFile(edits: FileEdit[]): FileEdit[] {
   return [...byFile.values()];
 }
 
-/** Inserts the rule after the first line (the shebang or `#ps1`) of a boot script text. */
+/**
+ * Inserts the rule after the first line (the shebang or `#ps1`) of a boot script text. In
+ * cloud-config that already has a `bootcmd` list, the rule becomes the last item of that list.
+ */
 function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: GuestOs): FileEdit | undefined {
   const header = /^(#!.*|#ps1.*|#ps1_sysnative.*|#cloud-config[ \t]*)$/m.exec(piece.text);
   if (!header || header.index !== 0) return undefined;
   let headerEnd = header[0].replace(/\r$/, '').length;
   const cloudConfig = header[0].startsWith('#cloud-config');
+  if (cloudConfig && os === 'windows') return undefined;
   // A YAML document start (`---`) right after the header must stay before the new keys.
   const documentStart = cloudConfig ? /^(\r\n|\r|\n)---[ \t]*(?=\r|\n|$)/.exec(piece.text.slice(headerEnd)) : null;
   if (documentStart) headerEnd += documentStart[0].length;
-  // NOTE: cloud-config that already has a bootcmd section gets no fix yet, because the rule
-  // would have to join that list at its own indentation.
-  if (cloudConfig && (os === 'windows' || /^bootcmd\s*:/m.test(piece.text))) return undefined;
-  const lines = cloudConfig ? cloudConfigRuleLines : ruleLines(os);
+  let insertion: { at: number; lines: readonly string[] } | undefined = { at: headerEnd, lines: ruleLines(os) };
+  if (cloudConfig) {
+    insertion = /^bootcmd\s*:/m.test(piece.text)
+      ? bootcmdInsertion(piece.text)
+      : { at: headerEnd, lines: cloudConfigRuleLines };
+  }
+  if (!insertion) return undefined;
   const origin = piece.origin;
-  if (origin.kind === 'decoded') return reencodeEdit(context, piece, headerEnd, lines);
+  if (origin.kind === 'decoded') return reencodeEdit(context, piece, insertion.at, insertion.lines);
+  return verbatimInsertEdit(context, piece, insertion.at, insertion.lines);
+}
+
+/**
+ * Finds where the rule joins an existing block-style `bootcmd` list: after the line that ends
+ * its last item, as an item with the same dash and indentation. A flow list (`[a, b]`) or an
+ * empty one returns undefined.
+ */
+function bootcmdInsertion(text: string): { at: number; lines: readonly string[] } | undefined {
+  const list = parseCloudConfig(text, SourceMap.identity('', 0, text.length)).lists.bootcmd;
+  const first = list?.items[0];
+  const last = list?.items[list.items.length - 1];
+  if (!list || list.flow || !first || !last) return undefined;
+  // Items start at their `-` indicator, so the text before it on its line is the indentation.
+  const indent = text.slice(lineStartBefore(text, first.start), first.start);
+  const dash = /^-[ \t]+/.exec(text.slice(first.start));
+  if (!/^[ \t]*$/.test(indent) || !dash) return undefined;
+  let end = last.end;
+  while (end > last.start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  const lineBreak = text.slice(end).search(/\r|\n/);
+  const at = lineBreak < 0 ? text.length : end + lineBreak;
+  return { at, lines: [`${indent}${cloudConfigRuleLines[0]}`, `${indent}${dash[0]}${bashRuleLines[1]}`] };
+}
+
+function lineStartBefore(text: string, offset: number): number {
+  let start = offset;
+  while (start > 0 && text[start - 1] !== '\n' && text[start - 1] !== '\r') start--;
+  return start;
+}
+
+/**
+ * Inserts `lines` at offset `at` of a boot script whose text is verbatim in its host file, each
+ * on a new line, escaped for the string, heredoc or template that contains the script.
+ */
+function verbatimInsertEdit(context: ModuleContext, piece: TextPiece, at: number, lines: readonly string[]): FileEdit | undefined {
+  const origin = piece.origin;
   const hostFile = piece.map.file;
   const hostLines = context.lines(hostFile);
   if (!hostLines || !piece.map.isVerbatim) return undefined;
-  const hostOffset = piece.map.toHost(headerEnd);
+  const hostOffset = piece.map.toHost(at);
   // Inside a quoted string the script's own line break is kept (`\r\n` escapes stay `\r\n`).
-  const scriptBreak = piece.text.startsWith('\r\n', headerEnd) ? '\r\n' : '\n';
+  const scriptBreak = piece.text.startsWith('\r\n', at) ? '\r\n' : '\n';
   const position = hostLines.positionAt(hostOffset);
   let newText: string;
   if (origin.kind === 'hcl-quoted') {
@@ -137,8 +182,10 @@ function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: Gues
   } else if (origin.kind === 'json-string') {
     newText = escapeJsonString(lines.map((line) => `${scriptBreak}${line}`).join(''));
   } else {
-    const lineText = hostLines.text.slice(hostLines.lineStart(position.line), hostOffset);
-    const indent = /^\s*/.exec(lineText)![0];
+    // The host text before the script's line is the indentation a `<<-` heredoc strips.
+    const scriptLineStart = piece.map.toHost(lineStartBefore(piece.text, at));
+    const hostLineStart = hostLines.lineStart(hostLines.positionAt(scriptLineStart).line);
+    const indent = /^\s*/.exec(hostLines.text.slice(hostLineStart, scriptLineStart))![0];
     const eol = hostLines.eol;
     const body = lines.map((line) => `${eol}${indent}${line}`).join('');
     const templated = origin.kind === 'hcl-heredoc' || (origin.kind === 'file' && origin.viaTemplatefile);
@@ -148,11 +195,11 @@ function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: Gues
 }
 
 /** Replaces a base64 literal with the encoding of the script plus the rule. */
-function reencodeEdit(context: ModuleContext, piece: TextPiece, headerEnd: number, lines: readonly string[]): FileEdit | undefined {
+function reencodeEdit(context: ModuleContext, piece: TextPiece, at: number, lines: readonly string[]): FileEdit | undefined {
   const expr = piece.expr;
   if (expr.kind !== 'template') return undefined;
   const eol = /\r\n|\r|\n/.exec(piece.text)?.[0] ?? '\n';
-  const script = piece.text.slice(0, headerEnd) + lines.map((line) => `${eol}${line}`).join('') + piece.text.slice(headerEnd);
+  const script = piece.text.slice(0, at) + lines.map((line) => `${eol}${line}`).join('') + piece.text.slice(at);
   const encoded = Buffer.from(script, 'utf8').toString('base64');
   const range = context.location(expr.file.path, expr.span.start, expr.span.end).range;
   return { file: expr.file.path, edits: [{ range, newText: `"${encoded}"` }] };
