@@ -105,6 +105,22 @@ const fixCases: FixCase[] = [
       'http://169.254.169.254/openstack/latest/meta_data.json\n}\nfetch\n',
   },
   {
+    ruleId: 'metadata-request-without-token', caseName: 'existing-token', file: 'init.sh', syntax: 'bash',
+    // The script already stores a token in TOKEN, so the fix sends it instead of fetching another.
+    expected:
+      '#!/bin/bash\nTOKEN=$(curl -s -X PUT "http://169.254.169.254/meta-data/latest/api/token" ' +
+      '-H "X-Metadata-Token-Ttl-Seconds: 300")\n' +
+      'curl -s -H "X-Metadata-Token: $TOKEN" http://169.254.169.254/openstack/latest/meta_data.json\n' +
+      'curl -H "X-Metadata-Token: $TOKEN" -s http://169.254.169.254/openstack/latest/user_data\n',
+  },
+  {
+    ruleId: 'metadata-request-without-token', caseName: 'existing-token-powershell', file: 'init.ps1', syntax: 'powershell',
+    expected:
+      '#ps1\n$tok = Invoke-RestMethod -Method Put -Uri http://169.254.169.254/meta-data/latest/api/token ' +
+      '-Headers @{"X-Metadata-Token-Ttl-Seconds" = "300"}\n' +
+      "$data = Invoke-RestMethod -Headers @{'X-Metadata-Token' = $tok} -Uri http://169.254.169.254/openstack/latest/meta_data.json\n",
+  },
+  {
     ruleId: 'metadata-request-without-token', caseName: 'powershell-irm', file: 'init.ps1', syntax: 'powershell',
     expected:
       '$metadataToken = Invoke-RestMethod -Method Put -Uri http://169.254.169.254/meta-data/latest/api/token ' +

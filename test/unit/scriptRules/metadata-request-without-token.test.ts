@@ -12,6 +12,8 @@ const findingCases: Array<[string, ExpectedFinding[]]> = [
   ['powershell-irm', [warning('init.ps1', 1, 8, 'Invoke-RestMethod reads')]],
   ['runcmd-curl', [warning('user-data.yaml', 3, 5, 'curl reads')]],
   ['multipart-base64', [warning('user-data.mime', 8, 29, 'curl reads')]],
+  ['existing-token', [warning('init.sh', 4, 1, 'user_data')]],
+  ['existing-token-powershell', [warning('init.ps1', 3, 9, 'meta_data.json')]],
 ];
 
 const cleanCases = ['token-then-header', 'token-request-only', 'powershell-header', 'mentions-only'];

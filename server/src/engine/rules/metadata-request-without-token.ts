@@ -41,16 +41,23 @@ export const metadataRequestWithoutToken: ScriptRule = {
   },
 };
 
-/** One fix for the whole script: the token request before the first request, a header on each. */
+/**
+ * One fix for the whole script: a header on each request, and the token request before the
+ * first of them unless the script already stores a token in a variable before it.
+ */
 function tokenFixes(target: ScriptTarget, missing: MetadataRequest[]): Fix[] {
   const powerShell = target.facts.language === 'powershell';
   const first = missing.reduce((a, b) => (a.span.start <= b.span.start ? a : b));
   const edits: TextEdit[] = [];
-  const tokenLine = target.editor.insertLines(first.span.start, [powerShell ? powerShellTokenLine : bashTokenLine], 'before');
-  if (!tokenLine) return [];
-  edits.push(tokenLine);
+  let variable = existingTokenVariable(target, first, powerShell);
+  if (!variable) {
+    const tokenLine = target.editor.insertLines(first.span.start, [powerShell ? powerShellTokenLine : bashTokenLine], 'before');
+    if (!tokenLine) return [];
+    edits.push(tokenLine);
+    variable = powerShell ? '$metadataToken' : '$METADATA_TOKEN';
+  }
   for (const request of missing) {
-    const edit = headerEdit(target, request, powerShell);
+    const edit = headerEdit(target, request, variable);
     if (!edit || request.span.file !== first.span.file) return [];
     edits.push(edit);
   }
@@ -61,11 +68,31 @@ function tokenFixes(target: ScriptTarget, missing: MetadataRequest[]): Fix[] {
   }];
 }
 
-/** Adds the header option right after the command name. */
-function headerEdit(target: ScriptTarget, request: MetadataRequest, powerShell: boolean): TextEdit | undefined {
+/**
+ * Returns the variable, with its `$`, that an earlier token request of the same file stores its
+ * token in (`TOKEN=$(curl -X PUT ...)` or `$token = Invoke-RestMethod -Method Put ...`).
+ */
+function existingTokenVariable(target: ScriptTarget, first: MetadataRequest, powerShell: boolean): string | undefined {
+  const lines = target.lines(first.span.file);
+  if (!lines) return undefined;
+  const earlier = target.facts.metadataRequests.filter(
+    (request) => request.isTokenRequest && request.span.file === first.span.file && request.span.end <= first.span.start,
+  );
+  for (const request of earlier.reverse()) {
+    const lineStart = lines.lineStart(lines.positionAt(request.span.start).line);
+    const before = lines.text.slice(lineStart, request.span.start);
+    const assignment = powerShell
+      ? /(\$[A-Za-z_][A-Za-z0-9_]*)\s*=\s*$/.exec(before)
+      : /(?:^|[\s;])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=["']?\$\(\s*$/.exec(before);
+    if (assignment) return powerShell ? assignment[1] : `$${assignment[1]}`;
+  }
+  return undefined;
+}
+
+/** Adds the header option, sending the token in `variable`, right after the command name. */
+function headerEdit(target: ScriptTarget, request: MetadataRequest, variable: string): TextEdit | undefined {
   const text = spanText(target, request.span);
   if (text === undefined || !text.startsWith(request.tool)) return undefined;
-  const variable = powerShell ? '$metadataToken' : '$METADATA_TOKEN';
   const tool = request.tool.toLowerCase().replace(/\.exe$/, '');
   let option: string;
   if (tool === 'curl') option = ` -H "X-Metadata-Token: ${variable}"`;
