@@ -222,6 +222,33 @@ describe('insert firewall rule fix', () => {
     assertClean(outcome);
   });
 
+  it('creates a missing nested object in tf.json', async () => {
+    const outcome = await applyPreferredFix('tf-json-node-pool');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;
+    const script = ['#!/bin/bash', ...linuxRule].map((line) => `${line.replace(/"/g, '\\"')}\\n`).join('');
+    const expected =
+      '        "initial_node_count": 2,\n' +
+      `        "extend_params": {"postinstall": "${script}"}\n` +
+      '      }\n';
+    assert.ok(text.includes(expected), text);
+    assert.doesNotThrow(() => JSON.parse(text));
+    assertClean(outcome);
+  });
+
+  it('adds the first member before nested blocks', async () => {
+    const outcome = await applyPreferredFix('tf-json-blocks-only');
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;
+    const hclString = ['#!/bin/bash', ...linuxRule].map((line) => `${line}\\n`).join('');
+    const template = '${base64encode("' + hclString + '")}';
+    const expected =
+      '        "instance_config": {\n' +
+      `          "user_data": ${JSON.stringify(template)},\n` +
+      '          "disk": [\n';
+    assert.ok(text.includes(expected), text);
+    assert.doesNotThrow(() => JSON.parse(text));
+    assertClean(outcome);
+  });
+
   it('keeps a one-line tf.json on one line', async () => {
     const outcome = await applyPreferredFix('tf-json-one-line');
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;

@@ -304,9 +304,14 @@ function indentOfLine(text: string, line: number, lines: LineIndex): string {
 }
 
 function newJsonBootScriptEdit(context: ModuleContext, block: Block, target: NewBootScript, script: string[]): FileEdit | undefined {
-  // NOTE: a nested block that does not exist yet (`extend_params`) is not created in JSON.
-  const container = target.blockPath.length > 0 ? findNestedBlock(block, target.blockPath) : block;
-  if (!container) return undefined;
+  // Nested blocks on the path that do not exist yet become nested objects of the new property.
+  let container = block;
+  const missing: string[] = [];
+  for (const type of target.blockPath) {
+    const nested = missing.length === 0 ? container.blocks.find((candidate) => candidate.type === type) : undefined;
+    if (nested) container = nested;
+    else missing.push(type);
+  }
   const lines = block.file.lines;
   const attributes = [...container.attributes.values()];
   const scriptText = script.join('\n') + '\n';
@@ -314,11 +319,9 @@ function newJsonBootScriptEdit(context: ModuleContext, block: Block, target: New
   const value = target.base64
     ? JSON.stringify('${base64encode("' + escapeHclQuoted(scriptText) + '")}').slice(1, -1)
     : escapeJsonString(scriptText);
-  const property = `"${target.attribute}": "${value}"`;
-  if (attributes.length === 0) {
-    const position = lines.positionAt(container.openBrace + 1);
-    return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: property }] };
-  }
+  let property = `"${target.attribute}": "${value}"`;
+  for (const type of [...missing].reverse()) property = `"${type}": {${property}}`;
+  if (attributes.length === 0) return firstJsonMemberEdit(block.file.path, lines, container, property);
   const last = attributes.reduce((a, b) => (a.span.end > b.span.end ? a : b));
   const lineIndent = indentOfLine(lines.text, lines.positionAt(last.span.start).line, lines);
   const position = lines.positionAt(last.span.end);
@@ -326,4 +329,22 @@ function newJsonBootScriptEdit(context: ModuleContext, block: Block, target: New
   const oneLine = lines.positionAt(container.openBrace).line === lines.positionAt(container.closeBrace).line;
   const separator = oneLine ? ', ' : `,${lines.eol}${lineIndent}`;
   return { file: block.file.path, edits: [{ range: { start: position, end: position }, newText: `${separator}${property}` }] };
+}
+
+/**
+ * Adds `property` as the first member of a JSON object that has no attributes: alone in an
+ * empty object, or before its first nested block, on that block's line and indentation.
+ */
+function firstJsonMemberEdit(file: string, lines: LineIndex, container: Block, property: string): FileEdit {
+  const inside = lines.text.slice(container.openBrace + 1, container.closeBrace);
+  const firstMember = inside.search(/\S/);
+  if (firstMember < 0) {
+    const position = lines.positionAt(container.openBrace + 1);
+    return { file, edits: [{ range: { start: position, end: position }, newText: property }] };
+  }
+  const offset = container.openBrace + 1 + firstMember;
+  const position = lines.positionAt(offset);
+  const sameLine = position.line === lines.positionAt(container.openBrace).line;
+  const separator = sameLine ? ', ' : `,${lines.eol}${indentOfLine(lines.text, position.line, lines)}`;
+  return { file, edits: [{ range: { start: position, end: position }, newText: `${property}${separator}` }] };
 }
