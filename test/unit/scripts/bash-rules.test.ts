@@ -189,6 +189,23 @@ describe('analyzeBash rule order', () => {
     }
   });
 
+  it('mangle flush removes a mangle rule', async () => {
+    for (const flush of ['iptables -t mangle -F', 'iptables --table=mangle -F OUTPUT']) {
+      const script = `iptables -t mangle -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j DROP\n${flush}`;
+      assert.deepStrictEqual(onlyRule(await analyzeBashText(script)).reasons, ['flushed-later'], flush);
+    }
+  });
+
+  it('filter flush keeps a mangle rule', async () => {
+    const script = `iptables -t mangle -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j DROP\niptables -F`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
+  it('flush keeps a rule in an unknown table', async () => {
+    const script = `iptables -t "$TABLE" -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j DROP\niptables -F`;
+    assert.notDeepStrictEqual(onlyRule(await analyzeBashText(script)).reasons, ['flushed-later']);
+  });
+
   it('flush only on failure keeps the rule', async () => {
     const script = `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT || iptables -F OUTPUT`;
     assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);

@@ -106,6 +106,11 @@ export function chainKind(chain: string | undefined): ChainKind {
   return kinds[chain] ?? 'other';
 }
 
+/** Returns a known table name other than the default `filter`, which drafts leave out. */
+function tableNameOf(table: string | undefined): string | undefined {
+  return table !== undefined && table !== 'filter' && isKnown(table) ? table : undefined;
+}
+
 function tableKind(table: string | undefined): RuleDraft['table'] {
   if (table === undefined) return 'filter';
   if (!isKnown(table)) return 'unknown';
@@ -145,7 +150,8 @@ function targetKind(target: string | undefined): RuleDraft['target'] {
 /** An `iptables -F [chain]` command: it removes the rules added before it at run time. */
 export interface ChainFlush {
   form: FirewallForm;
-  table: RuleDraft['table'];
+  /** The table flushed, as written; `filter` when the command names none. */
+  tableName: string;
   /** The chain flushed, or undefined when every chain of the table is. */
   chain: ChainKind | undefined;
   start: number;
@@ -166,15 +172,12 @@ function flushTableName(args: Arg[]): string | undefined {
 export function parseIptablesFlush(args: Arg[], form: FirewallForm, start: number): ChainFlush | undefined {
   const index = args.findIndex((arg) => arg.value === '-F' || arg.value === '--flush');
   if (index < 0) return undefined;
-  const tableName = flushTableName(args);
-  // Metadata rules normally sit in the filter table, and flushing nat, mangle or raw leaves them.
-  // NOTE: a rule added with `-t mangle` counts as a filter rule, but a later `-t mangle -F` is
-  // not tracked, so such a rule still counts after that flush.
-  if (tableName !== undefined && tableName !== 'filter') return undefined;
-  const table = tableKind(tableName);
+  // A flush removes only the rules of its own table: flushing nat leaves the filter rules.
+  const tableName = flushTableName(args) ?? 'filter';
+  if (!isKnown(tableName)) return undefined;
   const next = args[index + 1]?.value;
   const chain = next !== undefined && !next.startsWith('-') ? chainKind(next) : undefined;
-  return { form, table, chain, start };
+  return { form, tableName, chain, start };
 }
 
 /**
@@ -194,6 +197,7 @@ export function parseIptablesArgs(args: Arg[], context: IptablesContext): RuleDr
     op,
     insertAt: options.insertAt,
     table: tableKind(options.table ?? context.table),
+    tableName: tableNameOf(options.table ?? context.table),
     chain: chainKind(options.chain ?? context.chain),
     protocol: protocolKind(options.protocol, options.protocolNegated),
     owner: ownerKind(options.uidOwner, options.uidNegated ?? false),

@@ -19,6 +19,12 @@ export interface RuleDraft {
   /** 1-based position for `insert`; the head of the chain when absent. */
   insertAt?: number;
   table: 'filter' | 'nat' | 'unknown';
+  /**
+   * The iptables table as written (`mangle`, `raw`), when it is not the default filter table.
+   * Mangle, raw and security rules count as filter rules, but only a flush of their own table
+   * removes them.
+   */
+  tableName?: string;
   chain: ChainKind;
   protocol: 'tcp' | 'all' | 'udp' | 'other' | 'unknown';
   owner: OwnerKind;
@@ -169,8 +175,9 @@ function findPairs(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>): vo
 function findFlushed(drafts: RuleDraft[], rules: Map<RuleDraft, FirewallRule>, flushes: ChainFlush[]): void {
   for (const draft of drafts) {
     if (!draft.listKey.startsWith(`${draft.form}:`)) continue;
-    const flushed = flushes.some((flush) =>
-      flush.form === draft.form && flush.start > draft.start && flush.table === draft.table &&
+    // Nat rules are ineffective already, and a rule in an unknown table may be in any table.
+    const flushed = draft.table === 'filter' && flushes.some((flush) =>
+      flush.form === draft.form && flush.start > draft.start && flush.tableName === (draft.tableName ?? 'filter') &&
       (flush.chain === undefined || flush.chain === draft.chain));
     if (flushed) {
       Object.assign(rules.get(draft) as FirewallRule, { effective: false, reasons: ['flushed-later'], blocksRoot: false });
