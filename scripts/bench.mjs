@@ -135,6 +135,75 @@ function terraformFile(prefix, random) {
   return lines.join('\n') + '\n';
 }
 
+/** Returns the text of an ordinary TypeScript module that uses no cloud package. */
+function applicationModule(index) {
+  const lines = [`import { readFile } from 'node:fs/promises';`, `import { format } from './format${index % 10}';`, ''];
+  for (let item = 0; lines.length < 100; item++) {
+    lines.push(
+      `export interface Record${item} { id: string; name: string; size: number; }`,
+      '',
+      `export async function load${item}(path: string): Promise<Record${item}[]> {`,
+      `  const text = await readFile(path, 'utf8');`,
+      `  return JSON.parse(text).map((entry: Record${item}) => ({ ...entry, name: format(entry.name) }));`,
+      '}',
+      '',
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Returns a Pulumi program with one open server, in the form of examples/programs/pulumi. */
+function pulumiProgram(index) {
+  return [
+    "import * as huaweicloud from '@huaweicloudos/pulumi';",
+    '',
+    `export const server${index} = new huaweicloud.ecs.Instance('server${index}', {`,
+    `  name: 'server${index}',`,
+    "  imageId: 'image-id',",
+    "  flavorId: 's6.large.2',",
+    "  networks: [{ uuid: 'subnet-id' }],",
+    "  userData: '#!/bin/bash\\napt-get update\\n',",
+    '});',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Writes a TypeScript workspace: `plain` application modules that the scanner skips after reading
+ * them, and `programs` Pulumi programs that it parses. Returns its folder.
+ */
+function generateTypeScriptTree(plain, programs) {
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'metadata-guard-bench-ts-'));
+  for (let index = 0; index < plain; index++) {
+    const dir = path.join(tree, 'app', `area_${String(index % 50).padStart(2, '0')}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, `module_${index}.ts`), applicationModule(index));
+  }
+  for (let index = 0; index < programs; index++) {
+    const dir = path.join(tree, 'infra', `stack_${String(index).padStart(3, '0')}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'index.ts'), pulumiProgram(index));
+  }
+  return tree;
+}
+
+/** Times the scan of TypeScript workspaces: without any Huawei Cloud program, and with some. */
+function measureTypeScript(runs) {
+  const cases = [
+    { label: '2,000 TypeScript modules that import no Huawei Cloud package', plain: 2000, programs: 0 },
+    { label: 'the same plus 200 Pulumi programs for Huawei Cloud', plain: 2000, programs: 200 },
+  ];
+  return cases.map((entry) => {
+    const tree = generateTypeScriptTree(entry.plain, entry.programs);
+    try {
+      timeScan(tree);
+      return { label: entry.label, scans: Array.from({ length: runs }, () => timeScan(tree)) };
+    } finally {
+      fs.rmSync(tree, { recursive: true, force: true });
+    }
+  });
+}
+
 /** Writes the benchmark tree and returns its folder and size. */
 function generateTree() {
   const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'metadata-guard-bench-'));
@@ -252,7 +321,7 @@ function formatMs(ms) {
   return `${Math.round(ms)} ms`;
 }
 
-function renderReport(size, runs, { scans, fmt, load }, server) {
+function renderReport(size, runs, { scans, fmt, load }, server, typeScript) {
   const scanMedian = median(scans.map((run) => run.ms));
   const peakRss = Math.max(...scans.map((run) => run.maxRssKiB));
   const cpus = os.cpus();
@@ -291,6 +360,19 @@ function renderReport(size, runs, { scans, fmt, load }, server) {
   } else {
     lines.push('', `\`terraform\` was not found at ${terraformBin}, so there is no comparison.`);
   }
+  lines.push(
+    '',
+    '## TypeScript workspaces',
+    '',
+    'Files that import no Huawei Cloud package are read and skipped; the TypeScript parser loads',
+    'only for the others.',
+    '',
+    '| workspace | median wall | fastest | slowest | median CPU | peak RSS |',
+    '|---|---|---|---|---|---|',
+    ...typeScript.map((entry) =>
+      row(entry.label, entry.scans, `${Math.round(Math.max(...entry.scans.map((run) => run.maxRssKiB)) / 1024)} MiB`),
+    ),
+  );
   lines.push('', ...renderServer(server));
   return lines.join('\n') + '\n';
 }
@@ -343,8 +425,9 @@ function main() {
   try {
     const results = measure(size.tree, options.runs);
     if (!results.fmt) console.log(`terraform not found at ${terraformBin}; timing the scan only`);
+    const typeScript = measureTypeScript(options.runs);
     const server = measureServer();
-    const report = renderReport(size, options.runs, results, server);
+    const report = renderReport(size, options.runs, results, server, typeScript);
     fs.mkdirSync(path.dirname(reportFile), { recursive: true });
     fs.writeFileSync(reportFile, report);
     console.log(report);
