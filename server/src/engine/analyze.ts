@@ -12,7 +12,7 @@ import { HclParseCache } from './terraform/hclCache';
 import { loadModule } from './terraform/module';
 import type { Block, Module } from './terraform/model';
 import { LineIndex } from './text';
-import type { Finding, Fix, Notice } from './types';
+import type { Finding, Fix, Notice, Position, TextEdit } from './types';
 import { analysisUnitOf, unitKey, type AnalysisUnit } from './units';
 import { findUnits } from './walk';
 
@@ -155,10 +155,14 @@ export class Engine {
     const lines = new LineIndex(text);
     const suppressions = findSuppressions(lines);
     const kept: Finding[] = [];
+    const suppressed: Finding[] = [];
     for (const original of findings) {
       const own = original.location.file === unit.file;
       const state = own ? suppressionState(suppressions, lines, original, (l) => l) : { suppressed: false, finding: original };
-      if (state.suppressed) continue;
+      if (state.suppressed) {
+        suppressed.push(original);
+        continue;
+      }
       const finding = state.finding;
       const ignore = own && unit.documentKind.commentSyntax
         ? ignoreCommentFix(finding.ruleId, finding.location, lines, unit.documentKind.commentSyntax)
@@ -168,7 +172,9 @@ export class Engine {
     // A document that parsed only in part may hide what a fix would have to see (an existing
     // key, a heredoc), so its fixes are offered without being preferred.
     const broken = new Set(notices.filter((notice) => notice.range).map((notice) => notice.file));
-    const demoted = broken.size === 0 ? kept : kept.map((finding) => demoteFixesIn(finding, broken));
+    const suppressionsOf = (file: string) => (file === unit.file ? suppressions : undefined);
+    const unsuppressed = withoutSuppressedEdits(kept, suppressed, suppressionsOf);
+    const demoted = broken.size === 0 ? unsuppressed : unsuppressed.map((finding) => demoteFixesIn(finding, broken));
     return { findings: demoted, notices, analyzedFiles: [unit.file], dependencies: [unit.file, ...dependencies] };
   }
 }
@@ -241,6 +247,7 @@ function demoteFixesIn(finding: Finding, broken: ReadonlySet<string>): Finding {
 function applySuppressions(findings: Finding[], module: Module, analysis: ModuleAnalysis): Finding[] {
   const byFile = new Map<string, Suppression[]>();
   const kept: Finding[] = [];
+  const suppressed: Finding[] = [];
   for (const original of findings) {
     const file = original.location.file;
     const lines = analysis.lines(file);
@@ -251,12 +258,69 @@ function applySuppressions(findings: Finding[], module: Module, analysis: Module
     if (!byFile.has(file)) byFile.set(file, findSuppressions(lines));
     const extent = (line: number) => statementEndLine(module, file, line);
     const state = suppressionState(byFile.get(file)!, lines, original, extent);
-    if (state.suppressed) continue;
+    if (state.suppressed) {
+      suppressed.push(original);
+      continue;
+    }
     const finding = state.finding;
     const ignore = ignoreCommentFix(finding.ruleId, finding.location, lines, commentSyntax(module, file));
     kept.push(ignore ? { ...finding, fixes: [...finding.fixes, ignore] } : finding);
   }
-  return kept;
+  const suppressionsOf = (file: string): Suppression[] | undefined => {
+    const lines = analysis.lines(file);
+    if (lines && !byFile.has(file)) byFile.set(file, findSuppressions(lines));
+    return byFile.get(file);
+  };
+  return withoutSuppressedEdits(kept, suppressed, suppressionsOf);
+}
+
+/**
+ * Keeps suppressed findings as they are when a fix of a kept finding also covers them. One fix
+ * can cover several findings (the token fix adds a header to every request of a script), so the
+ * edits inside a suppressed finding of the same rule are dropped, and lines inserted right under
+ * a suppression comment of the rule go above the comment, which would otherwise cover them
+ * instead of its own line. A fix left without edits goes.
+ */
+function withoutSuppressedEdits(
+  kept: Finding[],
+  suppressed: Finding[],
+  suppressionsOf: (file: string) => Suppression[] | undefined,
+): Finding[] {
+  const inside = (file: string, edit: TextEdit, ruleId: string): boolean =>
+    suppressed.some((other) =>
+      other.ruleId === ruleId && other.location.file === file &&
+      comparePositions(other.location.range.start, edit.range.start) < 0 &&
+      comparePositions(edit.range.end, other.location.range.end) < 0);
+  const aboveComment = (file: string, edit: TextEdit, ruleId: string): TextEdit => {
+    const { start, end } = edit.range;
+    if (start.character !== 0 || comparePositions(start, end) !== 0 || !/\n$/.test(edit.newText)) return edit;
+    const comment = suppressionsOf(file)?.find(
+      (suppression) => suppression.ownLine && suppression.line === start.line - 1 && suppression.ruleIds.includes(ruleId),
+    );
+    if (!comment) return edit;
+    const position = { line: comment.line, character: 0 };
+    return { ...edit, range: { start: position, end: position } };
+  };
+  return kept.map((finding) => {
+    const fixes = finding.fixes
+      .map((fix) => ({
+        ...fix,
+        edits: fix.edits
+          .map((fileEdit) => ({
+            ...fileEdit,
+            edits: fileEdit.edits
+              .filter((edit) => !inside(fileEdit.file, edit, finding.ruleId))
+              .map((edit) => aboveComment(fileEdit.file, edit, finding.ruleId)),
+          }))
+          .filter((fileEdit) => fileEdit.edits.length > 0),
+      }))
+      .filter((fix) => fix.edits.length > 0);
+    return { ...finding, fixes };
+  });
+}
+
+function comparePositions(a: Position, b: Position): number {
+  return a.line === b.line ? a.character - b.character : a.line - b.line;
 }
 
 /**

@@ -1,4 +1,8 @@
 import * as assert from 'assert';
+import * as os from 'os';
+import * as path from 'path';
+import { analysisUnitOf } from '../../../server/src/engine';
+import { applyEdits, memoryOverlay, sharedEngine } from '../../helpers';
 import { findSuppressions, isSuppressed } from '../../../server/src/engine/suppressions';
 import { LineIndex } from '../../../server/src/engine/text';
 
@@ -48,5 +52,36 @@ describe('suppressions', () => {
   it('does not reach past the next statement', () => {
     const text = `# metadata-guard:ignore ${rule}\nresource "a" "b" {}\nresource "c" "d" {}\n`;
     assert.ok(!suppressedAt(text, 2));
+  });
+});
+
+describe('suppressed findings in shared fixes', () => {
+  it('token fix leaves a suppressed request', async () => {
+    const engine = await sharedEngine();
+    const script = [
+      '#!/bin/bash',
+      '# metadata-guard:ignore metadata-request-without-token -- reads a public field',
+      'curl -s http://169.254.169.254/openstack/latest/meta_data.json',
+      'curl -s http://169.254.169.254/openstack/latest/user_data',
+      '',
+    ].join('\n');
+    const file = path.join(os.tmpdir(), 'metadata-guard-suppressed', 'init.sh');
+    const source = memoryOverlay(new Map([[file, script]]));
+    const unit = analysisUnitOf(file, source)!;
+    const findings = engine.analyzeUnit(unit, source).findings.filter((finding) => finding.ruleId === 'metadata-request-without-token');
+    assert.deepStrictEqual(findings.map((finding) => finding.location.range.start.line), [3]);
+    const fix = findings[0].fixes.find((candidate) => candidate.isPreferred)!;
+    const fixed = applyEdits(script, fix.edits[0].edits);
+    const expected = [
+      '#!/bin/bash',
+      'METADATA_TOKEN=$(curl -s -X PUT http://169.254.169.254/meta-data/latest/api/token -H "X-Metadata-Token-Ttl-Seconds: 21600")',
+      '# metadata-guard:ignore metadata-request-without-token -- reads a public field',
+      'curl -s http://169.254.169.254/openstack/latest/meta_data.json',
+      'curl -H "X-Metadata-Token: $METADATA_TOKEN" -s http://169.254.169.254/openstack/latest/user_data',
+      '',
+    ].join('\n');
+    assert.strictEqual(fixed, expected);
+    const fixedSource = memoryOverlay(new Map([[file, fixed]]));
+    assert.deepStrictEqual(engine.analyzeUnit(unit, fixedSource).findings, []);
   });
 });
