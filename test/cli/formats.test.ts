@@ -52,7 +52,7 @@ describe('cli formats', () => {
   it('text summary line', () => {
     const lines = formatText(sampleReport()).trimEnd().split('\n');
     assert.strictEqual(lines.length, 4);
-    assert.strictEqual(lines[3], '1 errors, 1 warnings, 1 infos in 3 files');
+    assert.strictEqual(lines[3], '1 error, 1 warning, 1 info in 3 files');
   });
 
   it('json findings and notices', () => {

@@ -67,6 +67,7 @@ describe('cli scan', function () {
     write('mixed/main.tf', hardenedServer);
     write('mixed/logo.tf', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x0d, 0x0a]));
     write('binary/only.tf', Buffer.from([0x00, 0x01, 0x02, 0x03]));
+    write('large/init.sh', `#!/bin/bash\ncurl http://169.254.169.254/x\n${'# filler line\n'.repeat(200_000)}`);
   });
 
   after(() => {
@@ -184,7 +185,7 @@ describe('cli scan', function () {
       const result = run(['scan', 'examples', '--fail-on', 'none']);
       const lines = result.stdout.trimEnd().split('\n');
       const summary = lines.pop() ?? '';
-      assert.match(summary, /^\d+ errors, \d+ warnings, \d+ infos in \d+ files$/);
+      assert.match(summary, /^\d+ errors?, \d+ warnings?, \d+ infos? in \d+ files?$/);
       assert.ok(lines.length > 0);
       for (const line of lines) {
         assert.match(line, /^examples\/[^:]+:\d+:\d+ (error|warning|info) [a-z][a-z-]+ \S/);
@@ -254,13 +255,13 @@ describe('cli scan', function () {
     it('fail-on error ignores warnings', () => {
       const result = run(['scan', path.join(workspace, 'open'), '--fail-on', 'error']);
       assert.strictEqual(result.status, 0, result.stderr);
-      assert.match(result.stdout, /0 errors, 1 warnings/);
+      assert.match(result.stdout, /0 errors, 1 warning,/);
     });
 
     it('clean folder gives 0', () => {
       const result = run(['scan', path.join(workspace, 'clean')]);
       assert.strictEqual(result.status, 0, result.stderr);
-      assert.match(result.stdout, /^0 errors, 0 warnings, 0 infos in 1 files$/m);
+      assert.match(result.stdout, /^0 errors, 0 warnings, 0 infos in 1 file$/m);
     });
 
     it('unknown option gives 2', () => {
@@ -288,7 +289,14 @@ describe('cli scan', function () {
       const result = run(['scan', path.join(workspace, 'mixed')]);
       assert.strictEqual(result.status, 0, result.stderr);
       assert.match(result.stderr, /logo\.tf/);
-      assert.match(result.stdout, /in 1 files/);
+      assert.match(result.stdout, /in 1 file$/m);
+    });
+
+    it('only a too-large file gives 2', () => {
+      const result = run(['scan', path.join(workspace, 'large', 'init.sh')]);
+      assert.strictEqual(result.status, 2);
+      assert.match(result.stderr, /init\.sh was not analysed: it is larger than the limit/);
+      assert.match(result.stdout, /in 0 files$/m);
     });
 
     it('nothing scannable gives 2', () => {

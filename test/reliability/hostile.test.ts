@@ -43,6 +43,13 @@ describe('hostile inputs', () => {
     assert.match(noticesOf(result, file).join(), /larger than/);
   });
 
+  it('large cloud-config is named', () => {
+    const text = `#cloud-config\nruncmd:\n  - curl http://169.254.169.254/x\n${'# filler line\n'.repeat(200_000)}`;
+    const { file, result } = scanWith(engine, 'init/user-data.yaml', text);
+    assert.match(noticesOf(result, file).join(), /larger than/);
+    assert.deepStrictEqual(result.skippedFiles, [file]);
+  });
+
   it('10 MiB line is skipped', () => {
     const { file, result } = scanWith(engine, 'line/main.tf', `x = "${'a'.repeat(10 * mib)}"\n`);
     assert.match(noticesOf(result, file).join(), /larger than/);

@@ -7,6 +7,7 @@ import {
   isExcluded,
   loadConfigFile,
   loadConfigIn,
+  scannedFiles,
   unitKey,
 } from '../engine';
 import type { AnalysisResult, AnalysisUnit, LoadedConfig, Notice, SourceProvider } from '../engine';
@@ -172,12 +173,14 @@ function writeReport(command: ScanCommand, text: string, output: CliOutput): voi
 }
 
 function exitCode(command: ScanCommand, result: AnalysisResult, output: CliOutput): number {
-  if (result.analyzedFiles.length === 0) {
+  if (scannedFiles(result).length === 0) {
     if (result.notices.length > 0) {
       output.stderr('metadata-guard: no file could be scanned (see the messages above)');
       return ExitCode.failure;
     }
-    output.stderr(`metadata-guard: no .tf or .tf.json files found in ${command.paths.join(', ')}`);
+    output.stderr(
+      `metadata-guard: no Terraform, script, YAML or program files to scan in ${command.paths.join(', ')}`,
+    );
   }
   const threshold = command.failOn;
   if (threshold === 'none') return ExitCode.clean;

@@ -25,6 +25,11 @@ export interface AnalysisResult {
   /** Every file the analysis read, including scripts named by `file()` and tfvars files. */
   dependencies: string[];
   /**
+   * Analysed files that could not be read (over the size limit, unreadable), each with a notice.
+   * They stay in `analyzedFiles`, so their notice replaces earlier diagnostics.
+   */
+  skippedFiles?: string[];
+  /**
    * Stand-alone documents that a module reads as boot scripts (a `.sh` file named by `file()`).
    * The module leaves their findings to their own analysis, which `scan` runs when the scanned
    * paths do not already include them.
@@ -138,7 +143,7 @@ export class Engine {
       const reason = error instanceof Error ? error.message : String(error);
       const message = `skipped: ${reason}`;
       const notice = error instanceof FileTooLargeError ? tooLargeNotice(unit.file) : { file: unit.file, message };
-      return { findings: [], notices: [notice], analyzedFiles: [unit.file], dependencies: [unit.file] };
+      return { findings: [], notices: [notice], analyzedFiles: [unit.file], dependencies: [unit.file], skippedFiles: [unit.file] };
     }
     const notices: Notice[] = [];
     let findings: Finding[] = [];
@@ -179,6 +184,12 @@ export class Engine {
   }
 }
 
+/** Returns the analysed files that were read, leaving out the skipped ones. */
+export function scannedFiles(result: AnalysisResult): string[] {
+  const skipped = new Set(result.skippedFiles ?? []);
+  return result.analyzedFiles.filter((file) => !skipped.has(file));
+}
+
 /** Concatenates analysis results in the order given. */
 export function mergeResults(parts: AnalysisResult[]): AnalysisResult {
   const result: AnalysisResult = { findings: [], notices: [], analyzedFiles: [], dependencies: [] };
@@ -187,6 +198,7 @@ export function mergeResults(parts: AnalysisResult[]): AnalysisResult {
     result.notices.push(...part.notices);
     result.analyzedFiles.push(...part.analyzedFiles);
     result.dependencies.push(...part.dependencies);
+    if (part.skippedFiles?.length) result.skippedFiles = [...(result.skippedFiles ?? []), ...part.skippedFiles];
   }
   return result;
 }

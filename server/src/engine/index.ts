@@ -5,7 +5,7 @@
 export type { Finding, Fix, FileEdit, Location, Notice, Position, Range, RelatedLocation, Severity, TextEdit } from './types';
 export type { DirectoryEntry, SourceProvider } from './source';
 export { DiskSourceProvider, FileTooLargeError, OverlaySourceProvider, maxFileBytes } from './source';
-export { createEngine, Engine } from './analyze';
+export { createEngine, Engine, scannedFiles } from './analyze';
 export type { AnalysisResult, ScanOptions } from './analyze';
 export * from './config';
 export { findSuppressions, suppressionRuleAt } from './suppressions';

@@ -13,6 +13,11 @@ export interface DirectoryEntry {
 export interface SourceProvider {
   /** Returns the text of a file; throws an Error with a readable message when it cannot be read. */
   readText(path: string): string;
+  /**
+   * Returns the start of a file's text, at most `maxLength` characters, whatever the file's size;
+   * throws like `readText` when the file cannot be read. Providers without it are read whole.
+   */
+  readHead?(path: string, maxLength: number): string;
   /** Returns the entries of a folder, or an empty list when it cannot be read. */
   listDirectory(path: string): DirectoryEntry[];
   exists(path: string): boolean;
@@ -49,6 +54,21 @@ export class DiskSourceProvider implements SourceProvider {
     let text = bytes.toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     return text;
+  }
+
+  readHead(path: string, maxLength: number): string {
+    if (!fs.statSync(path).isFile()) throw new Error('not a regular file');
+    const descriptor = fs.openSync(path, 'r');
+    try {
+      // UTF-8 takes up to four bytes per character, and the two-byte BOM of UTF-16 comes first.
+      const bytes = Buffer.alloc(maxLength * 4 + 2);
+      const length = fs.readSync(descriptor, bytes, 0, bytes.length, 0);
+      const head = bytes.subarray(0, length);
+      const text = decodeUtf16(head.subarray(0, length - (length % 2))) ?? head.toString('utf8');
+      return (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).slice(0, maxLength);
+    } finally {
+      fs.closeSync(descriptor);
+    }
   }
 
   listDirectory(path: string): DirectoryEntry[] {
@@ -122,6 +142,12 @@ export class OverlaySourceProvider implements SourceProvider {
       if (size > maxFileBytes) throw new FileTooLargeError(`document is larger than ${maxFileBytes} bytes (${size} bytes)`);
     }
     return text;
+  }
+
+  readHead(path: string, maxLength: number): string {
+    const text = this.overlay(path);
+    if (text !== undefined) return text.slice(0, maxLength);
+    return this.base.readHead ? this.base.readHead(path, maxLength) : this.base.readText(path).slice(0, maxLength);
   }
 
   listDirectory(path: string): DirectoryEntry[] {

@@ -34,9 +34,14 @@ export function analysisUnitOf(file: string, source: SourceProvider): AnalysisUn
   return documentKind ? { kind: 'document', file, documentKind } : undefined;
 }
 
+/** The characters read to find a file's first line; a longer first line is cut there. */
+const firstLineLimit = 4096;
+
 function readFirstLine(file: string, source: SourceProvider): string {
   try {
-    const text = source.readText(file);
+    // The start is read apart, so a file over the size limit still finds its kind and its
+    // analysis reports it as too large.
+    const text = source.readHead ? source.readHead(file, firstLineLimit) : source.readText(file);
     const end = text.search(/\r|\n/);
     return end < 0 ? text : text.slice(0, end);
   } catch {

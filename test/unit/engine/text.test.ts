@@ -1,4 +1,8 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { DiskSourceProvider, FileTooLargeError, OverlaySourceProvider } from '../../../server/src/engine/source';
 import { LineIndex, SourceMap, SourceMapBuilder } from '../../../server/src/engine/text';
 
 describe('LineIndex', () => {
@@ -75,5 +79,36 @@ describe('SourceMap', () => {
   it('shifts a slice', () => {
     const map = SourceMap.identity('/host.tf', 100, 20).slice(5);
     assert.strictEqual(map.toHost(0), 105);
+  });
+});
+
+describe('DiskSourceProvider.readHead', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'metadata-guard-head-'));
+  const disk = new DiskSourceProvider();
+
+  after(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+  it('reads past the size limit', () => {
+    const file = path.join(folder, 'big.yaml');
+    fs.writeFileSync(file, `#cloud-config\n${'x'.repeat(3 * 1024 * 1024)}`);
+    assert.strictEqual(disk.readHead(file, 13), '#cloud-config');
+    assert.throws(() => disk.readText(file), FileTooLargeError);
+  });
+
+  it('drops a UTF-8 byte-order mark', () => {
+    const file = path.join(folder, 'bom.sh');
+    fs.writeFileSync(file, '\ufeff#!/bin/bash\necho hi\n');
+    assert.strictEqual(disk.readHead(file, 11), '#!/bin/bash');
+  });
+
+  it('decodes UTF-16 little endian', () => {
+    const file = path.join(folder, 'wide.ps1');
+    fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('#ps1\r\nWrite-Output 1', 'utf16le')]));
+    assert.strictEqual(disk.readHead(file, 4), '#ps1');
+  });
+
+  it('overlay text comes first', () => {
+    const overlay = new OverlaySourceProvider(disk, (file) => (file.endsWith('open.sh') ? '#!/bin/sh\nls' : undefined));
+    assert.strictEqual(overlay.readHead(path.join(folder, 'open.sh'), 9), '#!/bin/sh');
   });
 });

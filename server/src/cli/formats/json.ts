@@ -1,4 +1,4 @@
-import type { Finding, Location } from '../../engine';
+import { scannedFiles, type Finding, type Location } from '../../engine';
 import { countSeverities, displayPath, oneBased, type Report } from '../report';
 
 /** A location in the JSON report: a path relative to the current directory, one-based. */
@@ -54,7 +54,7 @@ export function formatJson(report: Report): string {
       errors: counts.error,
       warnings: counts.warning,
       infos: counts.info,
-      files: report.result.analyzedFiles.length,
+      files: scannedFiles(report.result).length,
     },
   };
   return JSON.stringify(json, null, 2) + '\n';

@@ -1,3 +1,4 @@
+import { scannedFiles } from '../../engine';
 import { countSeverities, displayPath, singleLine, type Report } from '../report';
 
 /**
@@ -14,9 +15,17 @@ export function formatText(report: Report): string {
   return lines.join('\n') + '\n';
 }
 
-/** Returns the summary line: `N errors, N warnings, N infos in N files`. */
+/**
+ * Returns the summary line, such as `1 error, 2 warnings, 0 infos in 3 files`. Files that were
+ * skipped (too large, unreadable) are not counted.
+ */
 export function formatSummary(report: Report): string {
   const counts = countSeverities(report.findings);
-  const files = report.result.analyzedFiles.length;
-  return `${counts.error} errors, ${counts.warning} warnings, ${counts.info} infos in ${files} files`;
+  const files = scannedFiles(report.result).length;
+  const parts = [plural(counts.error, 'error'), plural(counts.warning, 'warning'), plural(counts.info, 'info')];
+  return `${parts.join(', ')} in ${plural(files, 'file')}`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
