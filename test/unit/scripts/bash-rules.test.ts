@@ -35,6 +35,25 @@ const effectiveCases: EffectiveCase[] = [
   { name: 'nft output rule', script: `nft add rule inet filter output ip daddr ${metadata} meta skuid != 0 drop`, blocksRoot: false, form: 'nft' },
   { name: 'nft skuid root', script: `nft add rule ip filter output ip daddr ${metadata} tcp dport 80 skuid != root reject`, blocksRoot: false, form: 'nft' },
   { name: 'nft quoted command', script: `nft 'add rule inet filter output ip daddr { ${metadata} } meta skuid != 0 counter drop'`, blocksRoot: false, form: 'nft' },
+  {
+    name: 'nft chain with quoted body',
+    script: `nft add chain inet mdg out '{ type filter hook output priority 0; }'\nnft add rule inet mdg out ip daddr ${metadata} meta skuid != 0 drop`,
+    blocksRoot: false,
+    form: 'nft',
+  },
+  {
+    name: 'nft chain with escaped body',
+    script: `nft add chain inet mdg out \\{ type filter hook output priority 0 \\; \\}\nnft add rule inet mdg out ip daddr ${metadata} meta skuid != 0 drop`,
+    blocksRoot: false,
+    form: 'nft',
+  },
+  {
+    name: 'nft file loaded with -f',
+    script: `cat > /etc/nftables.d/metadata.nft <<'NFT'\ntable inet mdg {\n  chain out {\n    type filter hook output priority 0;\n` +
+      `    ip daddr ${metadata} meta skuid != 0 drop\n  }\n}\nNFT\nnft -f /etc/nftables.d/metadata.nft`,
+    blocksRoot: false,
+    form: 'nft',
+  },
   { name: 'firewalld direct', script: `firewall-cmd --direct --add-rule ipv4 filter OUTPUT 0 -p tcp -d ${metadata} -m owner ! --uid-owner 0 -j REJECT`, blocksRoot: false, form: 'firewalld-direct' },
   { name: 'ufw deny out', script: `ufw deny out to ${metadata}`, blocksRoot: true, form: 'ufw' },
   { name: 'port 80', script: `iptables -A OUTPUT -p tcp --dport 80 -d ${metadata} -m owner ! --uid-owner 0 -j DROP`, blocksRoot: false },

@@ -25,6 +25,14 @@ const saveLines: Partial<Record<FirewallRule['form'], string[]>> = {
   'firewalld-direct': ['firewall-cmd --runtime-to-permanent'],
 };
 
+/** How each rule form is usually saved, for the finding's message. */
+const saveHints: Partial<Record<FirewallRule['form'], string>> = {
+  iptables: 'iptables-save to /etc/iptables/rules.v4, netfilter-persistent save',
+  ip6tables: 'ip6tables-save to /etc/iptables/rules.v6, netfilter-persistent save',
+  nft: 'nft list ruleset written to /etc/nftables.conf, with nftables.service enabled',
+  'firewalld-direct': 'firewall-cmd --runtime-to-permanent, or --permanent on the rule',
+};
+
 export const metadataFirewallNotPersistent: ScriptRule = {
   meta,
   check(target) {
@@ -38,8 +46,7 @@ export const metadataFirewallNotPersistent: ScriptRule = {
         severity: 'warning',
         message:
           'This firewall rule restricts instance metadata only until the next reboot: the script runs ' +
-          'once and nothing saves the rule (iptables-save to /etc/iptables/rules.v4, netfilter-persistent ' +
-          'save, or a cloud-init bootcmd).',
+          `once and nothing saves the rule (${saveHints[rule.form] ?? saveHints.iptables}, or a cloud-init bootcmd).`,
         location: spanLocation(target, rule.span),
         related: [],
         fixes: persistFixes(target, rule),

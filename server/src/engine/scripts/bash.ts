@@ -7,7 +7,7 @@ import { type ChainFlush, parseFirewallCmdArgs, parseIptablesArgs, parseIptables
 import { collectNftChains, type NftChains, parseNftCommand, scanNftText, splitNftStatements } from './nft';
 import { evaluateDrafts, type RuleDraft } from './rules';
 import { collectParseErrors, descendants, insideAny, type ScriptRange, uncalledDefinitions } from './syntax';
-import { type Arg, baseName, emptyFacts, hostSpan, maskPlaceholders, UNKNOWN } from './values';
+import { type Arg, baseName, emptyFacts, hostSpan, isKnown, maskPlaceholders, UNKNOWN } from './values';
 
 /** Files that iptables-persistent (Debian) and iptables-services (RHEL) load at boot. */
 const rulesFiles = new Set(['/etc/iptables/rules.v4', '/etc/iptables/rules.v6', '/etc/sysconfig/iptables', '/etc/sysconfig/ip6tables']);
@@ -29,6 +29,8 @@ interface BashRun {
   chains: NftChains;
   drafts: RuleDraft[];
   flushes: ChainFlush[];
+  /** Files that the script loads with `nft -f FILE`. */
+  nftLoadedFiles: Set<string>;
   facts: ScriptFacts;
 }
 
@@ -110,7 +112,7 @@ export function analyzeBashUncached(source: ScriptSource, parser: Parser): Scrip
   const masked = maskPlaceholders(source.text, source.placeholders);
   const run: BashRun = {
     source, parser, masked, words: new BashWords(masked, tree.rootNode),
-    chains: collectNftChains(masked), drafts: [], flushes: [], facts: emptyFacts('bash'),
+    chains: collectNftChains(masked), drafts: [], flushes: [], nftLoadedFiles: new Set(), facts: emptyFacts('bash'),
   };
   run.facts.parseErrors = collectParseErrors(tree.rootNode, source);
   for (const node of descendants(tree.rootNode, 'command')) analyzeCommand(run, node);
@@ -250,6 +252,9 @@ function pushDraft(run: BashRun, draft: RuleDraft | undefined): void {
 
 function analyzeNftCommand(run: BashRun, command: BashCommand): void {
   const values = command.args.map((arg) => arg.value).filter((value) => value !== '--');
+  const fileFlag = values.findIndex((value) => value === '-f' || value === '--file');
+  const loaded = fileFlag >= 0 ? values[fileFlag + 1] : undefined;
+  if (loaded && loaded !== '-' && isKnown(loaded)) run.nftLoadedFiles.add(loaded);
   const base = { start: command.nameArg.start, end: command.node.endIndex, persistent: false, listPrefix: 'nft' };
   for (const statement of splitNftStatements(values.join(' '))) {
     pushDraft(run, parseNftCommand(statement, base, run.chains));
@@ -363,7 +368,10 @@ function readsStdinRules(command: BashCommand): boolean {
   return values.includes('-f') && (file === undefined || file === '-' || file === '/dev/stdin');
 }
 
-/** Reads rules from a heredoc written to a rules file or fed to `iptables-restore` / `nft -f -`. */
+/**
+ * Reads rules from a heredoc written to a rules file, or fed to `iptables-restore` / `nft -f -`,
+ * or written to a file that the script loads with `nft -f FILE`.
+ */
 function analyzeHeredoc(run: BashRun, heredoc: Node): void {
   const body = heredoc.namedChildren.find((child) => child?.type === 'heredoc_body');
   if (!body) return;
@@ -379,7 +387,10 @@ function analyzeHeredoc(run: BashRun, heredoc: Node): void {
   const nftFile = files.find((file) => nftConfigFiles.has(file));
   if (nftFile) {
     run.drafts.push(...scanNftText(text, body.startIndex, { persistent: true, listPrefix: 'nft-file' }, run.chains));
-  } else if (consumers.some((command) => command.name === 'nft' && readsStdinRules(command))) {
+  } else if (
+    files.some((file) => run.nftLoadedFiles.has(file)) ||
+    consumers.some((command) => command.name === 'nft' && readsStdinRules(command))
+  ) {
     run.drafts.push(...scanNftText(text, body.startIndex, { persistent: false, listPrefix: 'nft' }, run.chains));
   }
 }

@@ -10,7 +10,8 @@ const families = new Set(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 /** Finds chain definitions (`chain NAME { type filter hook output ... }`) anywhere in a script. */
 export function collectNftChains(text: string): NftChains {
   const chains: NftChains = new Map();
-  const pattern = /chain\s+(?:(?:ip6?|inet|arp|bridge|netdev)\s+)?(?:\S+\s+)?([\w-]+)\s*\{[^}]*?type\s+(\w+)\s+hook\s+(\w+)/g;
+  // The body may be quoted or escaped for the shell: `out '{ type ... }'` or `out \{ type ... \}`.
+  const pattern = /chain\s+(?:(?:ip6?|inet|arp|bridge|netdev)\s+)?(?:\S+\s+)?([\w-]+)\s*['"]?\s*\\?\{[^}]*?type\s+(\w+)\s+hook\s+(\w+)/g;
   for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
     chains.set(match[1], { type: match[2], hook: match[3] });
   }
