@@ -125,6 +125,17 @@ describe('insert firewall rule fix', () => {
     assert.deepStrictEqual(all.map((finding) => finding.ruleId), [], 'no script rule finding either');
   });
 
+  it('fixes a heredoc that uses a local', async () => {
+    const outcome = await applyPreferredFix('local-in-heredoc-open');
+    const expected =
+      '  boot = <<-EOT\n' +
+      indented(['#!/bin/bash', ...linuxRule, '${local.rule}', 'iptables-save > /etc/iptables/rules.v4'], '    ') +
+      '  EOT\n';
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    assert.ok(text.includes(expected), text);
+    assertClean(outcome);
+  });
+
   it('joins an existing bootcmd list', async () => {
     const outcome = await applyPreferredFix('cloud-config-with-bootcmd');
     const expected =

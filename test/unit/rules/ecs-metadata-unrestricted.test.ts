@@ -27,6 +27,7 @@ const findingCases: Array<[string, Expected[]]> = [
   ['file-without-rule', [{ line: 1, column: 10, severity: 'warning' }]],
   ['agency-attached', [{ line: 6, column: 10, severity: 'error', mentions: 'Agency "ecs-ops" is attached' }]],
   ['var-without-value', [{ line: 5, column: 10, severity: 'info', mentions: 'var.boot_script' }]],
+  ['local-in-heredoc-open', [{ line: 10, column: 10, severity: 'warning', mentions: 'no guest firewall rule' }]],
   ['tf-json', [{ line: 4, column: 7, severity: 'warning' }]],
   ['crlf-non-ascii', [{ line: 6, column: 10, severity: 'warning' }]],
   ['conditional-one-branch-open', [{ line: 6, column: 10, severity: 'warning' }]],
@@ -42,7 +43,7 @@ const findingCases: Array<[string, Expected[]]> = [
   ['file-device', [{ line: 1, column: 10, severity: 'info', mentions: 'regular file' }]],
 ];
 
-const cleanCases = ['heredoc-with-rule', 'file-with-rule', 'fgs-function', 'metadata-options-step', 'tfvars-value'];
+const cleanCases = ['heredoc-with-rule', 'file-with-rule', 'fgs-function', 'metadata-options-step', 'tfvars-value', 'local-in-heredoc'];
 
 describe('ecs-metadata-unrestricted', () => {
   for (const [caseName, expected] of findingCases) {

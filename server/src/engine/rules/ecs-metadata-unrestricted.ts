@@ -1,5 +1,6 @@
 import type { FirewallRule, IneffectiveReason, ScriptFacts } from '../scripts/facts';
 import type { Alternative, TextPiece } from '../terraform/evaluate';
+import { SourceMap } from '../text';
 import { getAttribute, resourceReferences } from '../terraform/lookup';
 import type { Attribute, Block, Expression } from '../terraform/model';
 import type { Finding, RelatedLocation } from '../types';
@@ -203,6 +204,7 @@ function assessAlternative(context: ModuleContext, alternative: Alternative, ass
     }
     const factsList = userData.scripts.map((boot) => analyzeBootScript(context, piece, boot));
     if (assessFacts(factsList, assessment) === 'restricted') return 'restricted';
+    if (restrictsWithKnownSequences(context, piece)) return 'restricted';
     if (userData.format !== 'script') continue;
     const hole = wholeLinePlaceholder(context, piece);
     if (hole !== undefined) {
@@ -227,6 +229,46 @@ export function assessFacts(factsList: ScriptFacts[], assessment: BootAssessment
 }
 
 /**
+ * Tells whether the script restricts metadata once its template sequences whose values are known
+ * (`${local.rule}` where the local is a plain string) are filled in. Sequences stay placeholders
+ * in the piece itself, because fixes edit the piece's verbatim text; this text serves only to
+ * decide.
+ */
+function restrictsWithKnownSequences(context: ModuleContext, piece: TextPiece): boolean {
+  if (piece.placeholders.length === 0) return false;
+  let text = piece.text;
+  for (const placeholder of [...piece.placeholders].reverse()) {
+    const value = sequenceValue(context, piece, placeholder);
+    if (value === undefined) return false;
+    text = text.slice(0, placeholder.start) + value + text.slice(placeholder.end);
+  }
+  const map = SourceMap.opaque(piece.map.file, piece.map.fallbackStart, piece.map.fallbackEnd);
+  const filled: TextPiece = { ...piece, text, map, placeholders: [] };
+  const factsList = userDataOfPiece(filled).scripts.map((boot) => analyzeBootScript(context, filled, boot));
+  return factsList.some((facts) => facts.firewallRules.some((rule) => rule.effective));
+}
+
+/**
+ * Returns the known text of the HCL template sequence behind a placeholder, or undefined when
+ * its value is unknown or the piece is not an inline HCL template (`templatefile()` holes).
+ */
+function sequenceValue(context: ModuleContext, piece: TextPiece, placeholder: { start: number }): string | undefined {
+  const template = piece.expr;
+  if (template.kind !== 'template') return undefined;
+  if (piece.origin.kind !== 'hcl-heredoc' && piece.origin.kind !== 'hcl-quoted') return undefined;
+  const hostStart = piece.map.toHost(placeholder.start);
+  const part = template.parts.find((candidate) => candidate.kind === 'interpolation' && candidate.span.start === hostStart);
+  return part?.kind === 'interpolation' && part.expr ? knownText(context, part.expr) : undefined;
+}
+
+/** Returns the value of an expression when it is one known text without template sequences. */
+function knownText(context: ModuleContext, expr: Expression): string | undefined {
+  const alternatives = context.evaluate(expr);
+  const only = alternatives.length === 1 && alternatives[0].length === 1 ? alternatives[0][0] : undefined;
+  return only?.kind === 'text' && only.placeholders.length === 0 ? only.text : undefined;
+}
+
+/**
  * Finds a template sequence whose value is unknown and that is alone on its line, so it may
  * expand to commands, including a firewall rule. A sequence inside a command line cannot add one.
  */
@@ -237,7 +279,7 @@ function wholeLinePlaceholder(context: ModuleContext, piece: TextPiece): string 
     if (lineEnd < 0) lineEnd = piece.text.length;
     const before = piece.text.slice(lineStart, placeholder.start);
     const after = piece.text.slice(placeholder.end, lineEnd);
-    if (before.trim() === '' && after.trim() === '') {
+    if (before.trim() === '' && after.trim() === '' && sequenceValue(context, piece, placeholder) === undefined) {
       return sourceTextOf(context, piece, placeholder.start, placeholder.end);
     }
   }
