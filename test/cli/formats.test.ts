@@ -77,7 +77,9 @@ describe('cli formats', () => {
     assert.strictEqual(run.tool.driver.version, '1.2.3');
     assert.strictEqual(run.tool.driver.rules[0].id, 'ecs-metadata-unrestricted');
     assert.strictEqual(run.tool.driver.rules[0].defaultConfiguration.level, 'warning');
-    assert.match(run.tool.driver.rules[0].helpUri, /^file:.*ecs-metadata-unrestricted\.md$/);
+    assert.strictEqual(run.tool.driver.rules[0].helpUri, undefined);
+    assert.match(run.tool.driver.rules[0].help.text, /docs\/rules\/ecs-metadata-unrestricted\.md/);
+    assert.match(run.tool.driver.rules[0].help.markdown, /^# /);
     assert.match(run.originalUriBaseIds.SRCROOT.uri, /^file:\/\/.*\/projects\/infra\/$/);
   });
 

@@ -98,7 +98,8 @@ describe('cli scan', function () {
       assert.ok(rule, 'rule entry missing');
       assert.ok(rule.shortDescription.text);
       assert.ok(rule.fullDescription.text);
-      assert.match(rule.helpUri, /docs\/rules\/ecs-metadata-unrestricted\.md$/);
+      assert.strictEqual(rule.helpUri, undefined, 'no file: link that only works on this machine');
+      assert.match(rule.help.markdown, /## How to fix/);
       assert.strictEqual(rule.defaultConfiguration.level, 'warning');
     });
 
@@ -232,6 +233,7 @@ describe('cli scan', function () {
       const result = run(['scan', path.join(workspace, 'open'), '--config', config]);
       assert.strictEqual(result.status, 2, result.stderr);
       assert.match(result.stderr, /invalid config file/);
+      assert.doesNotMatch(result.stderr, /defaults apply/);
     });
 
     it('invalid config in the root is reported', () => {
@@ -242,6 +244,11 @@ describe('cli scan', function () {
       const result = run(['scan', folder]);
       assert.strictEqual(result.status, 1, result.stderr);
       assert.match(result.stderr, /\.metadata-guard\.yaml/);
+      const json = JSON.parse(run(['scan', folder, '--format', 'json']).stdout);
+      assert.ok(json.notices.some((notice: { file: string }) => notice.file.endsWith('.metadata-guard.yaml')), 'config notice in JSON');
+      const sarif = JSON.parse(run(['scan', folder, '--format', 'sarif']).stdout);
+      const notifications = sarif.runs[0].invocations[0].toolExecutionNotifications;
+      assert.ok(notifications.some((entry: { message: { text: string } }) => /metadata-guard\.yaml/.test(entry.message.text)), 'config notice in SARIF');
     });
 
     it('fail-on none gives 0', () => {

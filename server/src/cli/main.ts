@@ -83,18 +83,23 @@ async function runScan(command: ScanCommand, output: CliOutput): Promise<number>
   const source = new DiskSourceProvider();
   const root = scanRoot(paths, cwd);
   const loaded = readConfig(command, configFolder(paths, root), cwd, source);
-  if (loaded.problem) output.stderr(formatNotice(loaded.problem, cwd));
+  const configNotices = loaded.problem ? [loaded.problem] : [];
   const configRoot = loaded.file ? path.dirname(loaded.file) : root;
   const exclude = (file: string) => isExcluded(file, configRoot, loaded.config.exclude);
 
   const units = collectUnits(paths, source).filter((unit) => !exclude(unitKey(unit)));
   const scanned = await scanUnits(paths, units, source, exclude);
   const findings = applyConfig(scanned.findings, loaded.config);
-  const result = { ...scanned, findings: findings.filter((finding) => !exclude(finding.location.file)) };
+  // An invalid config file is a notice of the report too, so JSON and SARIF readers see it.
+  const result = {
+    ...scanned,
+    findings: findings.filter((finding) => !exclude(finding.location.file)),
+    notices: [...configNotices, ...scanned.notices],
+  };
   const report = buildReport(readToolInfo(), cwd, root, result);
   for (const notice of result.notices) output.stderr(formatNotice(notice, cwd));
   writeReport(command, formatReport(command, report), output);
-  return exitCode(command, result, output);
+  return exitCode(command, { ...result, notices: scanned.notices }, output);
 }
 
 /**
@@ -127,7 +132,11 @@ function readConfig(command: ScanCommand, folder: string, cwd: string, source: S
   if (!fs.existsSync(file)) throw new UsageError(`config file not found: ${command.config}`);
   const loaded = loadConfigFile(file, source);
   // A file named on the command line is a usage choice, so a broken one stops the scan.
-  if (loaded.problem) throw new UsageError(`invalid config file ${command.config}: ${loaded.problem.message}`);
+  if (loaded.problem) {
+    // The scan stops here, so the defaults do not apply either.
+    const reason = loaded.problem.message.replace(/ The defaults apply\.$/, '');
+    throw new UsageError(`invalid config file ${command.config}: ${reason}`);
+  }
   return loaded;
 }
 

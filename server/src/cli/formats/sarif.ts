@@ -1,4 +1,5 @@
-import { pathToFileURL } from 'url';
+import * as fs from 'fs';
+import { fileURLToPath, pathToFileURL } from 'url';
 import { ruleDocs, rules } from '../../engine';
 import type { Finding, Fix, Location, Notice, Severity } from '../../engine';
 import { displayPath, isInside, oneBased, type Report } from '../report';
@@ -43,10 +44,24 @@ function driver(report: Report) {
       id: rule.id,
       shortDescription: { text: rule.title },
       fullDescription: { text: rule.summary },
-      helpUri: docs.get(rule.id),
+      help: ruleHelp(rule.id, rule.summary, docs.get(rule.id)),
       defaultConfiguration: { level: sarifLevels[rule.defaultSeverity] },
     })),
   };
+}
+
+/**
+ * Returns a rule's help: its summary as text and its documentation page as Markdown. The page is
+ * embedded rather than linked by `helpUri`, because a `file:` URI of the machine that ran the
+ * scan means nothing where the log is read (a code-scanning service, another computer).
+ */
+function ruleHelp(id: string, summary: string, docUrl: string | undefined): { text: string; markdown?: string } {
+  const text = `${summary} Documentation: docs/rules/${id}.md in the metadata-guard package.`;
+  try {
+    return docUrl ? { text, markdown: fs.readFileSync(fileURLToPath(docUrl), 'utf8') } : { text };
+  } catch {
+    return { text };
+  }
 }
 
 /** Reports notices (skipped or partly parsed files) as tool execution notifications. */
