@@ -67,6 +67,8 @@ describe('cli scan', function () {
     write('mixed/main.tf', hardenedServer);
     write('mixed/logo.tf', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00, 0x0d, 0x0a]));
     write('binary/only.tf', Buffer.from([0x00, 0x01, 0x02, 0x03]));
+    write('two/first.tf', openServer);
+    write('two/second.tf', openServer.replace(/"web"/g, '"api"'));
     write('large/init.sh', `#!/bin/bash\ncurl http://169.254.169.254/x\n${'# filler line\n'.repeat(200_000)}`);
   });
 
@@ -297,6 +299,14 @@ describe('cli scan', function () {
       assert.strictEqual(result.status, 0, result.stderr);
       assert.match(result.stderr, /logo\.tf/);
       assert.match(result.stdout, /in 1 file$/m);
+    });
+
+    it('named file reports its own findings', () => {
+      const result = run(['scan', path.join(workspace, 'two', 'first.tf'), '--format', 'json']);
+      const report = JSON.parse(result.stdout);
+      assert.deepStrictEqual(report.findings.map((finding: { file: string }) => path.basename(finding.file)), ['first.tf']);
+      const folder = JSON.parse(run(['scan', path.join(workspace, 'two'), '--format', 'json']).stdout);
+      assert.strictEqual(folder.findings.length, 2);
     });
 
     it('only a too-large file gives 2', () => {

@@ -91,15 +91,24 @@ async function runScan(command: ScanCommand, output: CliOutput): Promise<number>
   const scanned = await scanUnits(paths, units, source, exclude);
   const findings = applyConfig(scanned.findings, loaded.config);
   // An invalid config file is a notice of the report too, so JSON and SARIF readers see it.
+  // A file named on the command line is analysed with its module, but reports only its own findings.
+  const requested = requestedFilter(paths);
   const result = {
     ...scanned,
-    findings: findings.filter((finding) => !exclude(finding.location.file)),
+    findings: findings.filter((finding) => !exclude(finding.location.file) && requested(finding.location.file)),
     notices: [...configNotices, ...scanned.notices],
   };
   const report = buildReport(readToolInfo(), cwd, root, result);
   for (const notice of result.notices) output.stderr(formatNotice(notice, cwd));
   writeReport(command, formatReport(command, report), output);
   return exitCode(command, { ...result, notices: scanned.notices }, output);
+}
+
+/** Returns a test for files that are one of the given paths or inside one of the given folders. */
+function requestedFilter(paths: string[]): (file: string) => boolean {
+  const folders = paths.filter((entry) => fs.statSync(entry).isDirectory());
+  const files = new Set(paths.filter((entry) => !folders.includes(entry)));
+  return (file) => files.has(file) || folders.some((folder) => isInside(file, folder));
 }
 
 /**
