@@ -35,6 +35,8 @@ export interface BootAssessment {
   unknownReasons: string[];
   /** Firewall rules aimed at the metadata address that do not restrict non-root users. */
   ineffectiveRules: FirewallRule[];
+  /** True when another value of the same attribute (a conditional's other branch) has the rule. */
+  someRestricted?: boolean;
 }
 
 /** A server's attached agency, as far as the configuration shows it. */
@@ -132,12 +134,16 @@ function labelLocation(context: ModuleContext, block: Block) {
 /** Builds the message for a server whose metadata is open, naming its agency when one is attached. */
 export function openMessage(
   name: string,
-  boot: Pick<BootAssessment, 'ineffectiveRules'> & { hasBootScript: boolean },
+  boot: Pick<BootAssessment, 'ineffectiveRules' | 'someRestricted'> & { hasBootScript: boolean },
   agency: Pick<AgencyAttachment, 'display' | 'broadestRole'> | undefined,
 ): string {
   let cause: string;
   if (!boot.hasBootScript) {
     cause = 'it has no boot script (user data) with a guest firewall rule that limits 169.254.169.254 to root';
+  } else if (boot.someRestricted) {
+    cause =
+      'one of the values its boot script can take (a conditional or a variable) has no guest ' +
+      'firewall rule that limits 169.254.169.254 to root, while another value has one';
   } else if (boot.ineffectiveRules.length > 0) {
     const reasons = [...new Set(boot.ineffectiveRules.flatMap((rule) => rule.reasons))];
     cause = `the firewall rule in its boot script does not restrict non-root users (${reasons.map((r) => reasonTexts[r]).join('; ')})`;
@@ -179,7 +185,9 @@ function assessAttribute(context: ModuleContext, attribute: Attribute, assessmen
   let status: BootStatus = 'restricted';
   for (const alternative of context.evaluate(attribute.expr)) {
     const outcome = assessAlternative(context, alternative, assessment);
-    if (outcome === 'open') {
+    if (outcome === 'restricted') {
+      assessment.someRestricted = true;
+    } else if (outcome === 'open') {
       assessment.openAlternatives.push(alternative);
       status = 'open';
     } else if (outcome === 'unknown' && status !== 'open') {

@@ -212,9 +212,19 @@ function variableValue(name: string, state: State): Expression | string {
   const declaration = module.variables.get(name);
   if (!declaration) return `var.${name} is not declared in this module`;
   const fallback = declaration.attributes.get('default');
+  // An empty default usually marks an optional input of a reusable module, whose callers pass
+  // the real value, so it says nothing about what runs.
+  if (fallback && isEmptyDefault(fallback.expr)) {
+    return `var.${name} defaults to an empty value and has no value in terraform.tfvars or *.auto.tfvars (values passed by a calling module are not followed)`;
+  }
   if (fallback) return fallback.expr;
   // NOTE: values that a calling module passes in its `module` block are not followed.
   return `var.${name} has no default and no value in terraform.tfvars or *.auto.tfvars (values passed by a calling module are not followed)`;
+}
+
+function isEmptyDefault(expr: Expression): boolean {
+  if (expr.kind === 'null') return true;
+  return expr.kind === 'template' && expr.parts.every((part) => part.kind === 'literal' && part.text === '');
 }
 
 function localValue(name: string, state: State): Expression | string {
