@@ -3,11 +3,11 @@ import { ignoreCommentFix } from './fixes/ignoreComment';
 import { ModuleAnalysis } from './moduleContext';
 import { getParsers, type Parsers } from './parsing/treeSitter';
 import { checkBootScripts } from './rules/bootScripts';
-import { moduleRules, scriptRules } from './rules/registry';
+import { moduleRules, rules as allRules, scriptRules } from './rules/registry';
 import type { ModuleRule } from './rules/rule';
 import type { SourceProvider } from './source';
 import { FileTooLargeError, maxFileBytes } from './source';
-import { coveringSuppression, expiryNote, findSuppressions, isExpired, type Suppression } from './suppressions';
+import { coveringSuppression, expiryNote, findSuppressions, isExpired, suppressionProblems, type Suppression } from './suppressions';
 import { HclParseCache } from './terraform/hclCache';
 import { loadModule } from './terraform/module';
 import type { Block, Module } from './terraform/model';
@@ -83,6 +83,10 @@ export class Engine {
     }
     const scripts = this.checkModuleScripts(analysis, source, notices);
     findings.push(...scripts.findings);
+    for (const file of new Set([...module.files.map((entry) => entry.path), ...findings.map((entry) => entry.location.file)])) {
+      const lines = analysis.lines(file);
+      if (lines) notices.push(...suppressionNotices(file, lines));
+    }
     return {
       findings: applySuppressions(findings, module, analysis).map((finding) => demoteFixesInBrokenFiles(finding, module)),
       notices,
@@ -180,6 +184,7 @@ export class Engine {
     const suppressionsOf = (file: string) => (file === unit.file ? suppressions : undefined);
     const unsuppressed = withoutSuppressedEdits(kept, suppressed, suppressionsOf);
     const demoted = broken.size === 0 ? unsuppressed : unsuppressed.map((finding) => demoteFixesIn(finding, broken));
+    notices.push(...suppressionNotices(unit.file, lines));
     return { findings: demoted, notices, analyzedFiles: [unit.file], dependencies: [unit.file, ...dependencies] };
   }
 }
@@ -354,6 +359,17 @@ function suppressionState(
   const related = { location: { file: finding.location.file, range: commentRange }, message: `suppression expired on ${suppression.expires}` };
   const expired = { ...finding, message: finding.message + expiryNote(suppression), related: [...finding.related, related] };
   return { suppressed: false, finding: expired };
+}
+
+const knownRuleIds: ReadonlySet<string> = new Set(allRules.map((rule) => rule.id));
+
+/** Returns notices for suppression comments of a file that name unknown rules or invalid dates. */
+function suppressionNotices(file: string, lines: LineIndex): Notice[] {
+  return suppressionProblems(findSuppressions(lines), knownRuleIds).map((problem) => ({
+    file,
+    range: lines.range(lines.lineStart(problem.line), lines.lineEnd(problem.line)),
+    message: problem.message,
+  }));
 }
 
 /** Builds the notice for a file over the size limit, placed at the file's start so editors show it once. */

@@ -127,3 +127,35 @@ function localDate(date: Date): string {
   const day = String(date.getDate()).padStart(2, '0');
   return `${date.getFullYear()}-${month}-${day}`;
 }
+
+/** True when `date` (`YYYY-MM-DD`) names a day that exists in the calendar. */
+export function isValidDate(date: string): boolean {
+  const [year, month, day] = date.split('-').map(Number);
+  const parsed = new Date(Date.UTC(year, month - 1, day));
+  return parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day;
+}
+
+/**
+ * Lists the mistakes in suppression comments that would otherwise go unnoticed: a rule id that
+ * no rule has (a typo keeps the finding), and an expiry date that does not exist, which counts
+ * as passed.
+ */
+export function suppressionProblems(
+  suppressions: Suppression[],
+  knownRuleIds: ReadonlySet<string>,
+): Array<{ line: number; message: string }> {
+  const problems: Array<{ line: number; message: string }> = [];
+  for (const suppression of suppressions) {
+    for (const ruleId of suppression.ruleIds.filter((id) => !knownRuleIds.has(id))) {
+      const known = [...knownRuleIds].sort().join(', ');
+      problems.push({ line: suppression.line, message: `The suppression comment names an unknown rule "${ruleId}", so it suppresses nothing for it. Known rules: ${known}.` });
+    }
+    if (suppression.expires !== undefined && !isValidDate(suppression.expires)) {
+      problems.push({
+        line: suppression.line,
+        message: `The suppression comment has an invalid expiry date "${suppression.expires}" (expected exp:YYYY-MM-DD), so it counts as expired.`,
+      });
+    }
+  }
+  return problems;
+}

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { analysisUnitOf } from '../../../server/src/engine';
 import { applyEdits, memoryOverlay, sharedEngine } from '../../helpers';
-import { findSuppressions, isSuppressed } from '../../../server/src/engine/suppressions';
+import { findSuppressions, isSuppressed, isValidDate, suppressionProblems } from '../../../server/src/engine/suppressions';
+import { MemorySource } from '../terraform/helpers';
 import { LineIndex } from '../../../server/src/engine/text';
 
 const rule = 'ecs-metadata-unrestricted';
@@ -83,5 +84,46 @@ describe('suppressed findings in shared fixes', () => {
     assert.strictEqual(fixed, expected);
     const fixedSource = memoryOverlay(new Map([[file, fixed]]));
     assert.deepStrictEqual(engine.analyzeUnit(unit, fixedSource).findings, []);
+  });
+});
+
+describe('suppression comment mistakes', () => {
+  const known = new Set(['ecs-metadata-unrestricted', 'agency-broad-role']);
+
+  it('unknown rule id is reported', () => {
+    const lines = new LineIndex('# metadata-guard:ignore ecs-metadata-unrestrcted -- typo\nresource "a" "b" {}\n');
+    const problems = suppressionProblems(findSuppressions(lines), known);
+    assert.strictEqual(problems.length, 1);
+    assert.strictEqual(problems[0].line, 0);
+    assert.match(problems[0].message, /unknown rule "ecs-metadata-unrestrcted"/);
+  });
+
+  it('impossible expiry date is reported', () => {
+    const lines = new LineIndex('# metadata-guard:ignore ecs-metadata-unrestricted exp:2020-13-45\n');
+    const problems = suppressionProblems(findSuppressions(lines), known);
+    assert.deepStrictEqual(problems.map((problem) => problem.line), [0]);
+    assert.match(problems[0].message, /invalid expiry date "2020-13-45"/);
+  });
+
+  it('valid comment has no problems', () => {
+    const lines = new LineIndex('# metadata-guard:ignore ecs-metadata-unrestricted, agency-broad-role exp:2028-02-29\n');
+    assert.deepStrictEqual(suppressionProblems(findSuppressions(lines), known), []);
+  });
+
+  it('calendar check of dates', () => {
+    assert.strictEqual(isValidDate('2028-02-29'), true);
+    assert.strictEqual(isValidDate('2027-02-29'), false);
+    assert.strictEqual(isValidDate('2026-04-31'), false);
+  });
+
+  it('typo appears as a module notice', async () => {
+    const engine = await sharedEngine();
+    const file = path.join(os.tmpdir(), 'metadata-guard-typo', 'main.tf');
+    const text = '# metadata-guard:ignore ecs-metadata-unrestrcted\nresource "huaweicloud_compute_instance" "web" {\n  name = "web"\n}\n';
+    const result = engine.analyzeModule(path.dirname(file), new MemorySource({ [file]: text }));
+    const notice = result.notices.find((entry) => /unknown rule/.test(entry.message));
+    assert.ok(notice, JSON.stringify(result.notices));
+    assert.strictEqual(notice.range?.start.line, 0);
+    assert.strictEqual(result.findings.filter((finding) => finding.ruleId === 'ecs-metadata-unrestricted').length, 1);
   });
 });
