@@ -30,6 +30,7 @@ const findingCases: Array<[string, Expected[]]> = [
   ['var-empty-default', [{ line: 7, column: 10, severity: 'info', mentions: 'defaults to an empty value' }]],
   ['local-in-heredoc-open', [{ line: 10, column: 10, severity: 'warning', mentions: 'no guest firewall rule' }]],
   ['tf-json', [{ line: 4, column: 7, severity: 'warning' }]],
+  ['tf-json-agency', [{ line: 11, column: 7, severity: 'error', mentions: 'Agency "ops-admin" is attached' }]],
   ['crlf-non-ascii', [{ line: 6, column: 10, severity: 'warning' }]],
   ['conditional-one-branch-open', [{ line: 6, column: 10, severity: 'warning', mentions: 'while another value has one' }]],
   ['suppressed', [{ line: 15, column: 10, severity: 'warning' }]],

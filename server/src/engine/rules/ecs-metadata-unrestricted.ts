@@ -353,7 +353,9 @@ export function findAgency(context: ModuleContext, block: Block, kind: ServerKin
 }
 
 function agencyDisplay(context: ModuleContext, attribute: Attribute): string {
-  const expr = attribute.expr;
+  const only = attribute.expr.kind === 'template' && attribute.expr.parts.length === 1 ? attribute.expr.parts[0] : undefined;
+  // `.tf.json` writes a reference as a string holding one sequence: `"${huaweicloud_identity_agency.x.name}"`.
+  const expr = only?.kind === 'interpolation' && only.expr ? only.expr : attribute.expr;
   // `huaweicloud_identity_agency.x.name` is shown as the agency's own name where it is known.
   if (expr.kind === 'reference' && expr.path.length === 3 && expr.path[2] === 'name') {
     const agency = context.module.resources.get(`${expr.path[0]}.${expr.path[1]}`);
