@@ -13,7 +13,7 @@ const findingCases: Array<[string, ExpectedFinding[]]> = [
   ['owner-other-user', [warning('init.sh', 2, 1, 'other than root')]],
   ['blocks-root', [{ file: 'init.sh', line: 2, column: 1, severity: 'info', mentions: 'root included' }]],
   ['continued-five-lines', [{ ...warning('init.sh', 2, 1, 'chain INPUT'), endLine: 6 }]],
-  ['splat-inbound-allow', [warning('rule.ps1', 6, 1, 'inbound traffic')]],
+  ['splat-inbound-allow', [warning('rule.ps1', 6, 1, 'users other than Administrator and SYSTEM from reading instance metadata: it filters inbound traffic')]],
   ['heredoc-input', [warning('main.tf', 5, 5, 'chain INPUT')]],
   ['near-miss-owner', [warning('init.sh', 2, 1, 'is not 169.254.169.254')]],
   ['near-miss-comment', [warning('init.sh', 2, 1, 'for 169.254.170.2')]],

@@ -36,18 +36,23 @@ export const metadataFirewallIneffective: ScriptRule = {
 
 function ineffectiveFinding(target: ScriptTarget, rule: FirewallRule): Finding {
   const reasons = rule.reasons.map((reason) => reasonTexts[reason]).join('; ');
+  const users = isWindowsRule(rule) ? 'users other than Administrator and SYSTEM' : 'non-root users';
   return {
     ruleId: meta.id,
     severity: 'warning',
-    message: `This firewall rule for ${rule.address} does not stop non-root users from reading instance metadata: ${reasons}.`,
+    message: `This firewall rule for ${rule.address} does not stop ${users} from reading instance metadata: ${reasons}.`,
     location: spanLocation(target, rule.span),
     related: [],
     fixes: rewriteFixes(target, rule),
   };
 }
 
+function isWindowsRule(rule: FirewallRule): boolean {
+  return rule.form === 'new-netfirewallrule' || rule.form === 'netsh';
+}
+
 function blocksRootFinding(target: ScriptTarget, rule: FirewallRule): Finding {
-  const accounts = rule.form === 'new-netfirewallrule' || rule.form === 'netsh' ? 'SYSTEM and Administrator' : 'root';
+  const accounts = isWindowsRule(rule) ? 'SYSTEM and Administrator' : 'root';
   return {
     ruleId: meta.id,
     severity: 'info',
