@@ -296,9 +296,15 @@ describe('analyzeBash rule matching', () => {
   });
 
   it('placeholder owner is unknown', async () => {
-    const rule = onlyRule(await analyzeBashText(`iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner ~~~~~~~ -j DROP`));
+    const rule = onlyRule(await analyzeBashText(`iptables -A OUTPUT -d ${metadata} -m owner ! --uid-owner xxxxxxx -j DROP`));
     assert.strictEqual(rule.effective, false);
     assert.deepStrictEqual(rule.unknownValues, ['owner']);
+  });
+
+  it('repeated letters are plain text', async () => {
+    const facts = await analyzeBashText(`curl aaaa http://${metadata}/openstack/latest/meta_data.json`);
+    assert.strictEqual(facts.metadataRequests.length, 1);
+    assert.strictEqual(facts.metadataRequests[0].hasTokenHeader, false);
   });
 
   it('uses explicit placeholders', async () => {

@@ -27,8 +27,9 @@ export function mentionsMetadataAddress(value: string): boolean {
 
 /**
  * Replaces template placeholders with UNKNOWN, keeping the length. With `placeholders` given, only
- * those ranges are replaced. Without them, every run of four or more identical non-space
- * characters counts as one, because a Terraform template keeps `${...}` as a same-length run.
+ * those ranges are replaced. Without them, every run of four or more placeholder characters (`x`)
+ * counts as one, because a Terraform template keeps `${...}` as a same-length run of them.
+ * Other repeated characters (`aaaa`, `0000`, `====`) are ordinary text.
  */
 export function maskPlaceholders(text: string, placeholders?: Array<{ start: number; end: number }>): string {
   if (placeholders) {
@@ -38,7 +39,7 @@ export function maskPlaceholders(text: string, placeholders?: Array<{ start: num
     }
     return masked;
   }
-  return text.replace(/(\S)\1{3,}/g, (run) => UNKNOWN.repeat(run.length));
+  return text.replace(/x{4,}/g, (run) => UNKNOWN.repeat(run.length));
 }
 
 function parseIpv4(text: string): number | undefined {
