@@ -27,6 +27,21 @@ describe('analyzeBash metadata requests', () => {
     });
   }
 
+  it('other IPv4 forms of the address', async () => {
+    for (const host of ['0xa9fea9fe', '2852039166', '0251.0376.0251.0376', '169.254.43518', '0xA9.0xFE.0xA9.0xFE']) {
+      const requests = (await analyzeBashText(`curl -s http://${host}/openstack/latest/meta_data.json`)).metadataRequests;
+      assert.strictEqual(requests.length, 1, host);
+      assert.strictEqual(requests[0].hasTokenHeader, false, host);
+    }
+  });
+
+  it('near numbers are other hosts', async () => {
+    for (const host of ['0xa9fea9fd', '2852039167', '169.254.169.253', '0xa9fea9fe.example.com']) {
+      const requests = (await analyzeBashText(`curl -s http://${host}/x`)).metadataRequests;
+      assert.strictEqual(requests.length, 0, host);
+    }
+  });
+
   it('header from a variable may be the token', async () => {
     const script = `HDR="X-Metadata-Token: $TOKEN"\ncurl -s -H "$HDR" ${url}`;
     const [request] = (await analyzeBashText(script)).metadataRequests;

@@ -20,9 +20,32 @@ export function isKnown(value: string): boolean {
   return !value.includes(UNKNOWN);
 }
 
-/** Returns true when the value contains the metadata address as a literal substring. */
+/**
+ * Returns true when the value contains the metadata address as a literal substring, or is a URL
+ * whose host writes the address in another IPv4 form that curl and wget accept: one hexadecimal
+ * or decimal number (`0xa9fea9fe`, `2852039166`) or dotted parts in hexadecimal or octal.
+ */
 export function mentionsMetadataAddress(value: string): boolean {
-  return value.includes(METADATA_ADDRESS);
+  if (value.includes(METADATA_ADDRESS)) return true;
+  const host = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/:?#]+)/i.exec(value.trim())?.[1];
+  return host !== undefined && numericHostValue(host) === (parseIpv4(METADATA_ADDRESS) as number);
+}
+
+/** Reads an IPv4 host written as one to four numbers, each decimal, `0x` hexadecimal or `0` octal. */
+function numericHostValue(host: string): number | undefined {
+  const parts = host.split('.');
+  if (parts.length > 4) return undefined;
+  const numbers = parts.map((part) => {
+    if (/^0x[0-9a-f]+$/i.test(part)) return parseInt(part.slice(2), 16);
+    if (/^0[0-7]+$/.test(part)) return parseInt(part.slice(1), 8);
+    return /^(0|[1-9]\d*)$/.test(part) ? Number(part) : Number.NaN;
+  });
+  if (numbers.some((number) => Number.isNaN(number))) return undefined;
+  // The last number fills the bytes that the parts before it leave, as inet_aton reads it.
+  const last = numbers[numbers.length - 1];
+  const leading = numbers.slice(0, -1);
+  if (leading.some((number) => number > 255) || last >= 256 ** (4 - leading.length)) return undefined;
+  return leading.reduce((value, number, index) => value + number * 256 ** (3 - index), 0) + last;
 }
 
 /**
