@@ -58,6 +58,8 @@ interface Waiter {
 export class LspSession {
   readonly connection: MessageConnection;
   readonly logs: string[] = [];
+  /** Messages the server asked the client to show (`window/showMessage`), in order. */
+  readonly shownMessages: string[] = [];
   /** Folders for whose files the client reports `metadataGuard.enable` as false. */
   readonly disabledFolders = new Set<string>();
   /** Further `metadataGuard` settings the client reports for every resource. */
@@ -93,6 +95,9 @@ export class LspSession {
   private listen(): void {
     this.connection.onNotification('textDocument/publishDiagnostics', (params) =>
       this.onDiagnostics(params as PublishDiagnosticsParams),
+    );
+    this.connection.onNotification('window/showMessage', (params: { message: string }) =>
+      this.shownMessages.push(params.message),
     );
     this.connection.onNotification('window/logMessage', (params: { message: string }) =>
       this.logs.push(params.message),

@@ -68,6 +68,13 @@ describe('workspace scan over stdio', function () {
     assert.ok(hasFinding(session.latestDiagnostics(fileUri(fileIn('unopened')))));
   });
 
+  it('scan command reports its result', async function () {
+    await session.scanWorkspace();
+    const message = session.shownMessages[session.shownMessages.length - 1];
+    assert.match(message ?? '', /^Metadata Guard: scanned \d+ module folders and files; \d+ findings?\.$/);
+    assert.ok(session.logs.some((line) => /^Workspace scan finished: \d+ module folders and files in \d+ ms\.$/.test(line)));
+  });
+
   it('expired suppression reports again', function () {
     const [diagnostic] = session.latestDiagnostics(fileUri(fileIn('expired')));
     assert.match(diagnostic.message, /expired on 2001-01-01/);

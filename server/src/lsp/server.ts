@@ -1,6 +1,8 @@
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type Connection,
@@ -52,6 +54,7 @@ interface ServerParts {
   publisher: DiagnosticsPublisher;
   analyzer: ModuleAnalyzer;
   scanner: WorkspaceScanner;
+  status: StatusReporter;
   scheduler: AnalysisScheduler;
   source: () => SourceProvider;
   /** Client capabilities read from `initialize`. */
@@ -110,7 +113,7 @@ function createParts(connection: Connection): ServerParts {
   };
   const parts: ServerParts = {
     connection, textDocuments, documents, folders, store, settings, configs, docUrls, publisher,
-    analyzer, scanner, source, client,
+    analyzer, scanner, status, source, client,
     scheduler: new AnalysisScheduler(burstQuietMs, (uri) => analyzeForDocument(parts, uri)),
   };
   publisher.analysisScheduled = (uri) => parts.scheduler.hasScheduled(uri);
@@ -260,6 +263,13 @@ function registerEditorFeatures(parts: ServerParts): void {
   connection.onExecuteCommand(async ({ command, arguments: args }) => {
     if (command === commands.scanWorkspace) {
       await scanner.scan();
+      // A scan of an unchanged workspace changes nothing on screen, so say that it ran.
+      const findings = parts.status.findingCount();
+      // A notification, not showInformationMessage, which waits for the client to answer.
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Info,
+        message: `Metadata Guard: scanned ${scanner.lastScanned} module folders and files; ${findings} ${findings === 1 ? 'finding' : 'findings'}.`,
+      });
       return null;
     }
     if (command !== commands.showRuleDocumentation) return null;

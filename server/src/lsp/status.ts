@@ -27,6 +27,13 @@ export class StatusReporter {
     this.schedule();
   }
 
+  /** Returns the number of findings in the diagnostics last published, over every file. */
+  findingCount(): number {
+    let findings = 0;
+    for (const count of this.counts.values()) findings += count;
+    return findings;
+  }
+
   /** Records whether a workspace scan runs. */
   setScanning(scanning: boolean): void {
     this.scanning = scanning;
@@ -39,9 +46,7 @@ export class StatusReporter {
     this.pending = true;
     setImmediate(() => {
       this.pending = false;
-      let findings = 0;
-      for (const count of this.counts.values()) findings += count;
-      const params: StatusParams = { scanning: this.scanning, findings };
+      const params: StatusParams = { scanning: this.scanning, findings: this.findingCount() };
       const text = JSON.stringify(params);
       if (text === this.lastSent) return;
       this.lastSent = text;

@@ -20,6 +20,8 @@ export class WorkspaceScanner {
   private requested: Set<string> | 'all' | undefined;
   /** Whether the client accepts `window/workDoneProgress/create`. */
   progressSupported = false;
+  /** Number of module folders and files that the last finished pass analysed. */
+  lastScanned = 0;
 
   constructor(
     private readonly connection: Connection,
@@ -75,6 +77,7 @@ export class WorkspaceScanner {
 
   private async scanOnce(roots: string[]): Promise<void> {
     const progress = await this.beginProgress();
+    const started = Date.now();
     try {
       const keys = await this.listUnits(roots);
       this.connection.console.info(`Workspace scan: ${keys.length} module folders and files to analyse.`);
@@ -87,6 +90,8 @@ export class WorkspaceScanner {
         await this.analyzer.analyze([key]);
         report();
       });
+      this.lastScanned = keys.length;
+      this.connection.console.info(`Workspace scan finished: ${keys.length} module folders and files in ${Date.now() - started} ms.`);
     } finally {
       progress?.done();
     }
