@@ -60,7 +60,7 @@ describe('cli arguments', () => {
   });
 
   it('help and version', () => {
-    assert.deepStrictEqual(parseCommandLine([]), { command: 'help' });
+    assert.deepStrictEqual(parseCommandLine([]), { command: 'missing' });
     assert.deepStrictEqual(parseCommandLine(['--help']), { command: 'help' });
     assert.deepStrictEqual(parseCommandLine(['scan', '--help']), { command: 'help' });
     assert.deepStrictEqual(parseCommandLine(['--version']), { command: 'version' });

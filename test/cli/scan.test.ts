@@ -338,6 +338,14 @@ describe('cli scan', function () {
       assert.match(result.stdout, /metadata-guard scan/);
       assert.match(result.stdout, /metadata-guard lsp --stdio/);
     });
+
+    it('no command gives 2 and usage', () => {
+      const result = run([]);
+      assert.strictEqual(result.status, 2);
+      assert.strictEqual(result.stdout, '');
+      assert.match(result.stderr, /missing command/);
+      assert.match(result.stderr, /metadata-guard scan/);
+    });
   });
 });
 

@@ -24,6 +24,8 @@ export type Command =
   | ScanCommand
   | { command: 'lsp' }
   | { command: 'help' }
+  /** No command at all: the usage goes to standard error and the exit code is 2. */
+  | { command: 'missing' }
   | { command: 'version' };
 
 /** A command line that cannot be run; the CLI prints the message and exits with 2. */
@@ -61,7 +63,8 @@ found, no file could be read, or the scan failed.
 /** Parses the arguments after `node metadata-guard.js`; throws UsageError when they are invalid. */
 export function parseCommandLine(argv: string[]): Command {
   const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+  if (first === undefined) return { command: 'missing' };
+  if (first === '--help' || first === '-h' || first === 'help') {
     return { command: 'help' };
   }
   if (first === '--version' || first === '-v') return { command: 'version' };

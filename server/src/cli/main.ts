@@ -49,6 +49,9 @@ export async function runCli(argv: string[], output: CliOutput = processOutput):
       case 'help':
         output.stdout(usage);
         return ExitCode.clean;
+      case 'missing':
+        output.stderr(`metadata-guard: missing command; expected 'scan' or 'lsp'\n\n${usage.trimEnd()}`);
+        return ExitCode.failure;
       case 'version':
         output.stdout(`${readToolInfo().version}\n`);
         return ExitCode.clean;
