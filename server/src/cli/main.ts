@@ -3,6 +3,7 @@ import * as path from 'path';
 import {
   applyConfig,
   createEngine,
+  describeFileError,
   DiskSourceProvider,
   isExcluded,
   loadConfigFile,
@@ -188,8 +189,7 @@ function writeReport(command: ScanCommand, text: string, output: CliOutput): voi
   try {
     fs.writeFileSync(command.output, text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`cannot write the report to ${command.output}: ${reason}`);
+    throw new UsageError(`cannot write the report to ${command.output}: ${describeFileError(error)}`);
   }
 }
 

@@ -6,7 +6,7 @@ import { checkBootScripts } from './rules/bootScripts';
 import { moduleRules, rules as allRules, scriptRules } from './rules/registry';
 import type { ModuleRule } from './rules/rule';
 import type { SourceProvider } from './source';
-import { FileTooLargeError, maxFileBytes } from './source';
+import { describeFileError, FileTooLargeError, maxFileBytes } from './source';
 import { coveringSuppression, expiryNote, findSuppressions, isExpired, suppressionProblems, type Suppression } from './suppressions';
 import { HclParseCache } from './terraform/hclCache';
 import { loadModule } from './terraform/module';
@@ -144,8 +144,7 @@ export class Engine {
     try {
       text = source.readText(unit.file);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      const message = `skipped: ${reason}`;
+      const message = `${path.basename(unit.file)} was not analysed: ${describeFileError(error)}.`;
       const notice = error instanceof FileTooLargeError ? tooLargeNotice(unit.file) : { file: unit.file, message };
       return { findings: [], notices: [notice], analyzedFiles: [unit.file], dependencies: [unit.file], skippedFiles: [unit.file] };
     }

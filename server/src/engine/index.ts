@@ -4,7 +4,7 @@
  */
 export type { Finding, Fix, FileEdit, Location, Notice, Position, Range, RelatedLocation, Severity, TextEdit } from './types';
 export type { DirectoryEntry, SourceProvider } from './source';
-export { DiskSourceProvider, FileTooLargeError, OverlaySourceProvider, maxFileBytes } from './source';
+export { describeFileError, DiskSourceProvider, FileTooLargeError, OverlaySourceProvider, maxFileBytes } from './source';
 export { createEngine, Engine, scannedFiles } from './analyze';
 export type { AnalysisResult, ScanOptions } from './analyze';
 export * from './config';

@@ -30,6 +30,24 @@ export interface SourceProvider {
 /** Files larger than this are skipped with a notice instead of being read. */
 export const maxFileBytes = 2 * 1024 * 1024;
 
+/** Words for the file system errors a read meets, in place of Node's `ENOENT: ...` text. */
+const readErrorWords: Record<string, string> = {
+  ENOENT: 'the file was not found',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+};
+
+/** Describes why a file could not be read or written, for a message that names the file. */
+export function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code && readErrorWords[code]) return readErrorWords[code];
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Thrown by `readText` for a file over `maxFileBytes`, so callers can report it apart. */
 export class FileTooLargeError extends Error {}
 

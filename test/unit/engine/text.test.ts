@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DiskSourceProvider, FileTooLargeError, OverlaySourceProvider } from '../../../server/src/engine/source';
+import { describeFileError, DiskSourceProvider, FileTooLargeError, OverlaySourceProvider } from '../../../server/src/engine/source';
 import { LineIndex, SourceMap, SourceMapBuilder } from '../../../server/src/engine/text';
 
 describe('LineIndex', () => {
@@ -110,5 +110,17 @@ describe('DiskSourceProvider.readHead', () => {
   it('overlay text comes first', () => {
     const overlay = new OverlaySourceProvider(disk, (file) => (file.endsWith('open.sh') ? '#!/bin/sh\nls' : undefined));
     assert.strictEqual(overlay.readHead(path.join(folder, 'open.sh'), 9), '#!/bin/sh');
+  });
+});
+
+describe('describeFileError', () => {
+  it('names common codes in words', () => {
+    const missing = Object.assign(new Error("ENOENT: no such file or directory, open '/x'"), { code: 'ENOENT' });
+    assert.strictEqual(describeFileError(missing), 'the file was not found');
+    assert.strictEqual(describeFileError(Object.assign(new Error('EACCES'), { code: 'EACCES' })), 'permission denied');
+  });
+
+  it('keeps other messages', () => {
+    assert.strictEqual(describeFileError(new Error('file looks binary')), 'file looks binary');
   });
 });

@@ -82,7 +82,7 @@ describe('loadModule', () => {
     const { module, errors } = loadModule('/u', source, await testParsers());
     assert.strictEqual(errors.length, 1);
     assert.strictEqual(errors[0].file, '/u/secret.tf');
-    assert.match(errors[0].message, /secret\.tf: permission denied/);
+    assert.match(errors[0].message, /secret\.tf was not analysed: permission denied/);
     assert.ok(module.resources.has('a_b.c'));
     assert.ok(module.readFiles.includes('/u/secret.tf'));
   });

@@ -1,6 +1,6 @@
 import * as nodePath from 'path';
 import type { Parsers } from '../parsing/treeSitter';
-import type { SourceProvider } from '../source';
+import { describeFileError, type SourceProvider } from '../source';
 import { SourceMap, SourceMapBuilder } from '../text';
 import type { Expression, Module } from './model';
 
@@ -349,8 +349,7 @@ function readFileArgument(
     try {
       text = state.ctx.source.readText(path);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      alternatives.push(...unknown(expr, `${describe(expr)} could not read ${path}: ${reason}`));
+      alternatives.push(...unknown(expr, `${describe(expr)} could not read ${path}: ${describeFileError(error)}`));
       continue;
     }
     alternatives.push([filePiece(text, path, viaTemplatefile, expr)]);

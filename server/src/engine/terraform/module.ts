@@ -1,6 +1,6 @@
 import * as nodePath from 'path';
 import type { Parsers } from '../parsing/treeSitter';
-import { FileTooLargeError, type SourceProvider } from '../source';
+import { describeFileError, FileTooLargeError, type SourceProvider } from '../source';
 import { parseHcl, type ParsedFile } from './hcl';
 import type { HclParseCache } from './hclCache';
 import { parseJsonConfig, parseJsonValues } from './json';
@@ -85,9 +85,8 @@ function readAndParse(
   try {
     text = source.readText(path);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
     const tooLarge = error instanceof FileTooLargeError;
-    errors.push({ file: path, message: `could not read ${path}: ${reason}`, tooLarge });
+    errors.push({ file: path, message: `${nodePath.basename(path)} was not analysed: ${describeFileError(error)}.`, tooLarge });
     return undefined;
   }
   let parsed: ParsedFile;
