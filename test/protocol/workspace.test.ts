@@ -161,3 +161,31 @@ describe('workspace scan over stdio', function () {
     assert.match(diagnostic.message, /Invalid \.metadata-guard\.yaml/);
   });
 });
+
+describe('exclude setting over stdio', function () {
+  let workspace: string;
+  let session: LspSession;
+
+  before(async function () {
+    workspace = createWorkspace({ visible: 'quickfix', hidden: 'quickfix' });
+    session = new LspSession();
+    session.settings = { exclude: ['hidden'] };
+    const scanned = session.waitForDiagnostics(fileUri(path.join(workspace, 'visible', 'main.tf')), hasFinding);
+    await session.initialize(workspace);
+    await scanned;
+  });
+
+  after(function () {
+    session?.dispose();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('removed exclude scans the folder', async function () {
+    const hidden = fileUri(path.join(workspace, 'hidden', 'main.tf'));
+    assert.deepStrictEqual(session.publicationsFor(hidden), []);
+    const published = session.waitForDiagnostics(hidden, hasFinding);
+    session.settings = {};
+    session.changeConfiguration();
+    assert.ok(hasFinding(await published));
+  });
+});

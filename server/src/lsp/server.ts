@@ -212,14 +212,31 @@ function registerDocumentEvents(parts: ServerParts): void {
   });
 }
 
+/**
+ * Describes what decides which files a workspace scan analyses: per folder, whether analysis is
+ * on and the exclude globs of the settings and the config file merged.
+ */
+async function scanScope(parts: ServerParts): Promise<string> {
+  const folders = parts.folders.all();
+  const scopes = await Promise.all(
+    folders.map(async (folder) => {
+      const { settings, config } = await parts.configs.forFolder(folder);
+      return { folder, enable: settings.enable, exclude: config.exclude };
+    }),
+  );
+  return JSON.stringify(scopes);
+}
+
 function registerWorkspaceEvents(parts: ServerParts): void {
   const { connection, store, settings, publisher, scanner } = parts;
   connection.onDidChangeWatchedFiles(({ changes }) => handleFileEvents(changes, parts));
-  connection.onDidChangeConfiguration(() => {
+  connection.onDidChangeConfiguration(async () => {
+    const before = await scanScope(parts);
     settings.clear();
     void publisher.publish(store.files());
-    // Exclude globs may have changed, so files left out before may now need an analysis.
-    void scanner.scan();
+    // Exclude globs may have changed, so files left out before may now need an analysis. The
+    // client also sends this notification once at start-up, when nothing has changed.
+    if ((await scanScope(parts)) !== before) void scanner.scan();
   });
 }
 
