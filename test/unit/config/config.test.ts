@@ -98,6 +98,14 @@ describe('exclude globs', () => {
   it('braces give alternatives', () => {
     assert.ok(new ExcludeMatcher(['*.{yaml,yml}']).excludes('c/cloud.yml'));
   });
+
+  it('unpaired braces match themselves', () => {
+    const matcher = new ExcludeMatcher(['{draft', 'old}', '[']);
+    assert.ok(matcher.excludes('a/{draft'));
+    assert.ok(matcher.excludes('old}'));
+    assert.ok(matcher.excludes('['));
+    assert.ok(!matcher.excludes('draft'));
+  });
 });
 
 describe('suppression expiry', () => {

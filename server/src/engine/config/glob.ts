@@ -1,9 +1,11 @@
 /**
  * Converts a glob to a regular expression over `/`-separated relative paths. `**` matches any
  * number of whole segments, `*` any run of characters within a segment, `?` one character, and
- * `{a,b}` either alternative.
+ * `{a,b}` either alternative. Braces that do not pair up, and every other character, match
+ * themselves.
  */
 export function globToRegExp(glob: string): RegExp {
+  const alternatives = bracesPair(glob);
   let source = '';
   let braces = 0;
   for (let i = 0; i < glob.length; i++) {
@@ -16,16 +18,26 @@ export function globToRegExp(glob: string): RegExp {
       i += 1;
     } else if (char === '*') source += '[^/]*';
     else if (char === '?') source += '[^/]';
-    else if (char === '{') {
+    else if (char === '{' && alternatives) {
       braces++;
       source += '(?:';
     } else if (char === '}' && braces > 0) {
       braces--;
       source += ')';
     } else if (char === ',' && braces > 0) source += '|';
-    else source += char.replace(/[.+^$()|[\]\\]/g, '\\$&');
+    else source += char.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
   }
   return new RegExp(`^${source}$`);
+}
+
+/** True when every `{` of the glob is closed by a later `}` and no `}` comes unopened. */
+function bracesPair(glob: string): boolean {
+  let depth = 0;
+  for (const char of glob) {
+    if (char === '{') depth++;
+    else if (char === '}' && --depth < 0) return false;
+  }
+  return depth === 0;
 }
 
 /**
