@@ -217,12 +217,20 @@ function evaluateRules(run: BashRun, uncalled: ScriptRange[]): void {
   }
 }
 
-/** Drops the saves and metadata option calls made only in functions that nothing calls. */
+/**
+ * Drops the saves and metadata option calls made only in functions that nothing calls, and marks
+ * as not run the rules there that came from re-reading the lines of a syntax error.
+ */
 function dropUncalledFacts(run: BashRun, uncalled: ScriptRange[]): void {
   if (uncalled.length === 0) return;
   const hostRanges = uncalled.map((range) => hostSpan(run.source, range.start, range.end));
   const reached = (span: HostSpan): boolean =>
     !hostRanges.some((range) => range.file === span.file && range.start <= span.start && span.start < range.end);
+  run.facts.firewallRules = run.facts.firewallRules.map((rule) =>
+    reached(rule.span) || rule.reasons.includes('never-called')
+      ? rule
+      : { ...rule, effective: false, reasons: ['never-called'], blocksRoot: false },
+  );
   run.facts.saves = run.facts.saves.filter((save) => reached(save.span));
   run.facts.metadataOptionsCalls = run.facts.metadataOptionsCalls.filter((call) => reached(call.span));
 }
