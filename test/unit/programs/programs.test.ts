@@ -38,6 +38,16 @@ describe('programs: cases', () => {
     assert.match(result.findings[1].message, /in all_resources_roles, which applies the role to every project/);
   });
 
+  it('agency imported from another file', async () => {
+    const result = await scan('pulumi-imported');
+    assert.deepStrictEqual(result.findings.map(summary), [
+      'iam.ts:6:23 agency-broad-role error',
+      'index.ts:4:51 ecs-metadata-unrestricted error',
+    ]);
+    assert.match(result.findings[1].message, /Agency "ops" is attached with role "Tenant Administrator"/);
+    assert.ok(result.dependencies.includes(path.join(casesRoot, 'pulumi-imported', 'iam.ts')));
+  });
+
   it('cdktf boot script from file is clean', async () => {
     const result = await scan('cdktf-clean/main.ts');
     assert.deepStrictEqual(result.findings.map(summary), []);

@@ -61,7 +61,9 @@ export function analyzeProgram(program: LoadedProgram, context: DocumentContext)
     }
   }
   const dependencies = [...new Set([...module.readFiles, ...analysis.readFiles])].filter((read) => read !== file.path);
-  return { findings: findings.map((finding) => withProgramFixes(finding, program, analysis)), notices, dependencies };
+  // Resources imported from other files are in the module only so that references resolve.
+  const own = findings.filter((finding) => finding.location.file === file.path);
+  return { findings: own.map((finding) => withProgramFixes(finding, program, analysis)), notices, dependencies };
 }
 
 function parseNotice(file: string, lines: LineIndex, error: NonNullable<LoadedProgram['parseError']>): Notice {

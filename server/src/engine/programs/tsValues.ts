@@ -27,6 +27,8 @@ export interface TsScope {
   resourceVariables: Map<string, string>;
   /** Returns the value a relative import binds to a local name, or undefined. */
   importedValue(name: string, depth: number): Expression | undefined;
+  /** Returns the `type.key` of a resource that a relative import binds to a local name. */
+  importedResource(name: string): string | undefined;
 }
 
 /** Converts a TypeScript expression node into a model expression. */
@@ -145,8 +147,11 @@ function convertMember(node: TSESTree.MemberExpression, scope: TsScope, depth: n
   const property = propertyName(node);
   const object = unwrapTypes(node.object);
   if (property === undefined) return other(node, scope);
-  if (object.type === 'Identifier' && scope.resourceVariables.has(object.name)) {
-    const [type, key] = splitKey(scope.resourceVariables.get(object.name)!);
+  const resource = object.type === 'Identifier'
+    ? scope.resourceVariables.get(object.name) ?? scope.importedResource(object.name)
+    : undefined;
+  if (resource) {
+    const [type, key] = splitKey(resource);
     return { kind: 'reference', path: [type, key, property], span: spanOf(node), file: scope.file };
   }
   const target = object.type === 'Identifier' ? scope.bindings.get(object.name) : undefined;

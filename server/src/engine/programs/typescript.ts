@@ -81,6 +81,7 @@ class TsFile implements TsScope {
   private readonly cdktfNamespaces = new Set<string>();
   private readonly relativeImports = new Map<string, { from: string; imported: string }>();
   private readonly imported = new Map<string, TsFile | undefined>();
+  private resourcesRead = false;
 
   constructor(
     readonly file: SourceFile,
@@ -123,6 +124,8 @@ class TsFile implements TsScope {
 
   /** Finds the resources of the file and adds them to the module, in file order. */
   readResources(): void {
+    if (this.resourcesRead) return;
+    this.resourcesRead = true;
     const found: Array<{ node: TSESTree.NewExpression; resource: ResourceClass; variable?: string }> = [];
     walk(this.ast, (node) => {
       if (node.type !== 'NewExpression') return;
@@ -201,6 +204,16 @@ class TsFile implements TsScope {
     const other = this.importedFile(target.from);
     const bound = other?.bindings.get(target.imported);
     return bound && other ? convertExpression(bound, other, depth + 1) : undefined;
+  }
+
+  importedResource(name: string): string | undefined {
+    const target = this.relativeImports.get(name);
+    const other = target && this.importedFile(target.from);
+    if (!target || !other) return undefined;
+    // The imported file's resources join the module, so references to them resolve; their own
+    // findings are reported by the analysis of that file.
+    other.readResources();
+    return other.resourceVariables.get(target.imported);
   }
 
   private importedFile(from: string): TsFile | undefined {
