@@ -407,7 +407,9 @@ function checkLineBreaks(parts: TemplatePart[], file: SourceFile): void {
       const code = file.text.charCodeAt(i);
       if (code !== 10 /* \n */ && code !== 13 /* \r */) continue;
       const message = 'syntax error: a quoted string cannot contain a line break; use a heredoc (<<EOT) for text on several lines';
-      file.parseErrors.push({ start: i, end: i + 1, message });
+      // A CRLF pair is one line break, and an offset between its two characters is no position.
+      const end = code === 13 && file.text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+      file.parseErrors.push({ start: i, end, message });
       break;
     }
   }
