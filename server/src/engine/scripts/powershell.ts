@@ -55,7 +55,9 @@ interface PsRun {
  */
 export function analyzePowerShell(source: ScriptSource, parser: Parser): ScriptFacts {
   // Cloudbase-Init's `<powershell>` tags are not PowerShell; blank them out, keeping offsets.
-  const text = source.text.replace(/<\/?powershell>/gi, (tag) => ' '.repeat(tag.length));
+  // PowerShell reads vertical tabs and form feeds as spaces, and the grammar does not, so they
+  // become spaces too.
+  const text = source.text.replace(/<\/?powershell>/gi, (tag) => ' '.repeat(tag.length)).replace(/[\v\f]/g, ' ');
   const tree = parser.parse(text);
   if (!tree) throw new Error('The PowerShell parser returned no tree.');
   const masked = maskPlaceholders(text, source.placeholders);
