@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Finding } from '../../../server/src/engine';
 import { applyFileEdits, copyFixture, memoryOverlay, sharedEngine } from '../../helpers';
+import { MemorySource } from '../terraform/helpers';
 
 const ruleId = 'ecs-metadata-unrestricted';
 
@@ -134,6 +135,26 @@ describe('insert firewall rule fix', () => {
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
     assert.ok(text.includes(expected), text);
     assertClean(outcome);
+  });
+
+  it('no shell lines in a Python script', async () => {
+    const engine = await sharedEngine();
+    const file = path.join('/tmp', 'metadata-guard-python', 'main.tf');
+    const text = [
+      'resource "huaweicloud_compute_instance" "py" {',
+      '  name      = "py"',
+      '  user_data = <<-EOT',
+      '    #!/usr/bin/python3',
+      '    print("booted")',
+      '  EOT',
+      '}',
+      '',
+    ].join('\n');
+    const result = engine.analyzeModule(path.dirname(file), new MemorySource({ [file]: text }));
+    const finding = result.findings.find((candidate) => candidate.ruleId === ruleId);
+    assert.ok(finding, 'the server is reported');
+    const edits = finding.fixes.flatMap((fix) => fix.edits.flatMap((edit) => edit.edits));
+    assert.ok(edits.every((edit) => !edit.newText.includes('iptables')), JSON.stringify(edits));
   });
 
   it('joins an existing bootcmd list', async () => {

@@ -6,6 +6,7 @@ import { getAttribute, resourceReferences } from '../terraform/lookup';
 import type { Attribute, Block, Expression } from '../terraform/model';
 import { SourceMap, type LineIndex } from '../text';
 import { parseCloudConfig } from '../cloudinit/cloudConfig';
+import { detectScriptLanguage } from '../scripts/language';
 import type { FileEdit, Fix, TextEdit } from '../types';
 import {
   bashRuleLines,
@@ -121,6 +122,9 @@ function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: Gues
   let headerEnd = header[0].replace(/\r$/, '').length;
   const cloudConfig = header[0].startsWith('#cloud-config');
   if (cloudConfig && os === 'windows') return undefined;
+  // A shebang of another interpreter (`#!/usr/bin/python3`) must not get shell commands.
+  const language = detectScriptLanguage(piece.text);
+  if (!cloudConfig && language !== (os === 'windows' ? 'powershell' : 'bash')) return undefined;
   // A YAML document start (`---`) right after the header must stay before the new keys.
   const documentStart = cloudConfig ? /^(\r\n|\r|\n)---[ \t]*(?=\r|\n|$)/.exec(piece.text.slice(headerEnd)) : null;
   if (documentStart) headerEnd += documentStart[0].length;
