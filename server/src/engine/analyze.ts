@@ -364,7 +364,7 @@ const knownRuleIds: ReadonlySet<string> = new Set(allRules.map((rule) => rule.id
 
 /** Returns notices for suppression comments of a file that name unknown rules or invalid dates. */
 function suppressionNotices(file: string, lines: LineIndex): Notice[] {
-  return suppressionProblems(findSuppressions(lines), knownRuleIds).map((problem) => ({
+  return suppressionProblems(findSuppressions(lines), knownRuleIds, lines).map((problem) => ({
     file,
     range: lines.range(lines.lineStart(problem.line), lines.lineEnd(problem.line)),
     message: problem.message,

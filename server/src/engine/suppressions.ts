@@ -13,9 +13,13 @@ export interface Suppression {
 }
 
 // `#`, `//`, `/*`, `<#` and `rem` open a comment in the file types the engine reads.
-// An optional `exp:YYYY-MM-DD` after the rule ids sets the last day the comment applies.
+// An optional `exp:YYYY-MM-DD` after the rule ids sets the last day the comment applies. Any
+// other word after `exp:` is read too, so that `suppressionProblems` can report it.
 const directivePattern =
-  /(#|\/\/|\/\*|<#|\brem\b)\s*metadata-guard:ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)(?:\s+exp:(\d{4}-\d{2}-\d{2}))?(?:\s+--\s*(.*?))?\s*(?:\*\/|#>)?\s*$/;
+  /(#|\/\/|\/\*|<#|\brem\b)\s*metadata-guard:ignore\s+([A-Za-z0-9_-]+(?:\s*,\s*[A-Za-z0-9_-]+)*)(?:\s+exp:([^\s*#]+))?(?:\s+--\s*(.*?))?\s*(?:\*\/|#>)?\s*$/;
+
+/** A comment that starts a suppression, whether or not the rest of it can be read. */
+const directiveStart = /(#|\/\/|\/\*|<#|\brem\b)\s*metadata-guard:ignore\b/;
 
 /** Finds every suppression comment in a text. */
 export function findSuppressions(lines: LineIndex): Suppression[] {
@@ -76,9 +80,13 @@ export function coveringSuppression(
   return undefined;
 }
 
-/** Tells whether a suppression has expired: `today` is after its `exp:` date. */
+/**
+ * Tells whether a suppression has expired: `today` is after its `exp:` date. A date that does not
+ * exist counts as passed, so a mistake never hides a finding.
+ */
 export function isExpired(suppression: Suppression, today: Date = new Date()): boolean {
-  return suppression.expires !== undefined && localDate(today) > suppression.expires;
+  if (suppression.expires === undefined) return false;
+  return !isValidDate(suppression.expires) || localDate(today) > suppression.expires;
 }
 
 /** Decides whether a finding is suppressed by a comment that has not expired (see `coveringSuppression`). */
@@ -96,7 +104,11 @@ export function isSuppressed(
 
 /** Builds the note added to a finding whose suppression comment has expired. */
 export function expiryNote(suppression: Suppression): string {
-  return ` (The suppression comment on line ${suppression.line + 1} expired on ${suppression.expires}.)`;
+  const where = `The suppression comment on line ${suppression.line + 1}`;
+  if (suppression.expires !== undefined && !isValidDate(suppression.expires)) {
+    return ` (${where} has an invalid expiry date ${suppression.expires}, so it no longer applies.)`;
+  }
+  return ` (${where} expired on ${suppression.expires}.)`;
 }
 
 /** A rule id written in a suppression comment, with its columns on the line. */
@@ -128,8 +140,21 @@ function localDate(date: Date): string {
   return `${date.getFullYear()}-${month}-${day}`;
 }
 
-/** True when `date` (`YYYY-MM-DD`) names a day that exists in the calendar. */
+/** Returns the lines that start a suppression comment that `findSuppressions` could not read. */
+function unreadableDirectives(lines: LineIndex, suppressions: Suppression[]): number[] {
+  if (!lines.text.includes('metadata-guard:ignore')) return [];
+  const read = new Set(suppressions.map((suppression) => suppression.line));
+  const unreadable: number[] = [];
+  for (let line = 0; line < lines.lineCount; line++) {
+    if (read.has(line)) continue;
+    if (directiveStart.test(lines.text.slice(lines.lineStart(line), lines.lineEnd(line)))) unreadable.push(line);
+  }
+  return unreadable;
+}
+
+/** True when `date` is written `YYYY-MM-DD` and names a day that exists in the calendar. */
 export function isValidDate(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
   const [year, month, day] = date.split('-').map(Number);
   const parsed = new Date(Date.UTC(year, month - 1, day));
   return parsed.getUTCFullYear() === year && parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day;
@@ -143,8 +168,15 @@ export function isValidDate(date: string): boolean {
 export function suppressionProblems(
   suppressions: Suppression[],
   knownRuleIds: ReadonlySet<string>,
+  lines?: LineIndex,
 ): Array<{ line: number; message: string }> {
   const problems: Array<{ line: number; message: string }> = [];
+  for (const line of lines ? unreadableDirectives(lines, suppressions) : []) {
+    problems.push({
+      line,
+      message: 'The suppression comment cannot be read; write metadata-guard:ignore <rule-id>[,<rule-id>] [exp:YYYY-MM-DD] [-- reason].',
+    });
+  }
   for (const suppression of suppressions) {
     for (const ruleId of suppression.ruleIds.filter((id) => !knownRuleIds.has(id))) {
       const known = [...knownRuleIds].sort().join(', ');

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { analysisUnitOf } from '../../../server/src/engine';
 import { applyEdits, memoryOverlay, sharedEngine } from '../../helpers';
-import { findSuppressions, isSuppressed, isValidDate, suppressionProblems } from '../../../server/src/engine/suppressions';
+import { findSuppressions, isExpired, isSuppressed, isValidDate, suppressionProblems } from '../../../server/src/engine/suppressions';
 import { MemorySource } from '../terraform/helpers';
 import { LineIndex } from '../../../server/src/engine/text';
 
@@ -108,6 +108,26 @@ describe('suppression comment mistakes', () => {
   it('valid comment has no problems', () => {
     const lines = new LineIndex('# metadata-guard:ignore ecs-metadata-unrestricted, agency-broad-role exp:2028-02-29\n');
     assert.deepStrictEqual(suppressionProblems(findSuppressions(lines), known), []);
+  });
+
+  it('impossible future date has expired', () => {
+    const [found] = findSuppressions(new LineIndex('# metadata-guard:ignore ecs-metadata-unrestricted exp:2099-13-01\n'));
+    assert.strictEqual(found.expires, '2099-13-01');
+    assert.strictEqual(isExpired(found, new Date(2026, 11, 4)), true);
+  });
+
+  it('short date is reported', () => {
+    const lines = new LineIndex('# metadata-guard:ignore ecs-metadata-unrestricted exp:2099-1-5 -- short\n');
+    const problems = suppressionProblems(findSuppressions(lines), known, lines);
+    assert.deepStrictEqual(problems.map((problem) => problem.line), [0]);
+    assert.match(problems[0].message, /invalid expiry date "2099-1-5"/);
+  });
+
+  it('comment without a rule id is reported', () => {
+    const lines = new LineIndex('x = 1\n# metadata-guard:ignore  -- no id\n');
+    const problems = suppressionProblems(findSuppressions(lines), known, lines);
+    assert.deepStrictEqual(problems.map((problem) => problem.line), [1]);
+    assert.match(problems[0].message, /cannot be read/);
   });
 
   it('calendar check of dates', () => {
