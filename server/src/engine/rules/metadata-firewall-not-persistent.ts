@@ -56,6 +56,17 @@ export const metadataFirewallNotPersistent: ScriptRule = {
   },
 };
 
+/**
+ * True when the rule's line opens a heredoc (`<<EOF`): lines added after it would land in the
+ * heredoc's body instead of running as commands.
+ */
+function opensHeredoc(target: ScriptTarget, rule: FirewallRule): boolean {
+  const lines = target.lines(rule.span.file);
+  if (!lines) return false;
+  const lineEnd = lines.lineEnd(lines.positionAt(rule.span.start).line);
+  return /<<-?\s*['"]?[\w-]/.test(lines.text.slice(rule.span.start, lineEnd));
+}
+
 function isSavedAfter(target: ScriptTarget, rule: FirewallRule): boolean {
   return target.facts.saves.some((save) => save.span.file === rule.span.file && save.span.start >= rule.span.end);
 }
@@ -70,7 +81,7 @@ function persistFixes(target: ScriptTarget, rule: FirewallRule): Fix[] {
       edits: [{ file: rule.span.file, edits: move }],
     });
   }
-  const lines = saveLines[rule.form];
+  const lines = saveLines[rule.form] && !opensHeredoc(target, rule) ? saveLines[rule.form] : undefined;
   const save = lines && target.editor.insertLines(rule.span.end, lines, 'after', rule.span.start);
   if (save) {
     fixes.push({
