@@ -74,7 +74,8 @@ function runBlocked(args: string[], timeoutMs: number): Promise<BlockedRun> {
       const lines = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
       const pids = lines.map((line) => Number(/process (\d+)/.exec(line)?.[1]));
       const others = [...new Set(pids)].filter((pid) => pid > 0 && pid !== child.pid);
-      const leftovers = await stillRunning(others, 2000);
+      // Five seconds also lets a server notice, by its parent-process check, that the client has gone.
+      const leftovers = await stillRunning(others, 5000);
       leftovers.forEach((pid) => process.kill(pid));
       child.stdout.destroy();
       child.stderr.destroy();
@@ -97,7 +98,7 @@ describe('no network', () => {
   });
 
   it('finds a child left running', async function () {
-    this.timeout(15_000);
+    this.timeout(20_000);
     const code = "require('child_process').spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], " +
       "{ detached: true, stdio: 'ignore' }).unref(); setTimeout(() => {}, 500)";
     const run = await runBlocked(['-e', code], 30_000);
