@@ -106,6 +106,12 @@ describe('exclude globs', () => {
     assert.ok(matcher.excludes('['));
     assert.ok(!matcher.excludes('draft'));
   });
+
+  it('braces without a comma are text', () => {
+    const matcher = new ExcludeMatcher(['l{x}.sh']);
+    assert.ok(matcher.excludes('l{x}.sh'));
+    assert.ok(!matcher.excludes('lx.sh'));
+  });
 });
 
 describe('suppression expiry', () => {

@@ -1,8 +1,8 @@
 /**
  * Converts a glob to a regular expression over `/`-separated relative paths. `**` matches any
  * number of whole segments, `*` any run of characters within a segment, `?` one character, and
- * `{a,b}` either alternative. Braces that do not pair up, and every other character, match
- * themselves.
+ * `{a,b}` either alternative. Braces that do not pair up or hold no comma, and every other
+ * character, match themselves.
  */
 export function globToRegExp(glob: string): RegExp {
   const alternatives = bracesPair(glob);
@@ -30,14 +30,18 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** True when every `{` of the glob is closed by a later `}` and no `}` comes unopened. */
+/**
+ * True when the glob's braces give alternatives: every `{` is closed by a later `}`, no `}` comes
+ * unopened, and each pair holds a comma of its own, as in shell brace expansion (`{x}` is text).
+ */
 function bracesPair(glob: string): boolean {
-  let depth = 0;
+  const commas: boolean[] = [];
   for (const char of glob) {
-    if (char === '{') depth++;
-    else if (char === '}' && --depth < 0) return false;
+    if (char === '{') commas.push(false);
+    else if (char === ',' && commas.length > 0) commas[commas.length - 1] = true;
+    else if (char === '}' && (commas.length === 0 || !commas.pop())) return false;
   }
-  return depth === 0;
+  return commas.length === 0;
 }
 
 /**
