@@ -54,15 +54,20 @@ export class FileTooLargeError extends Error {}
 /** Reads files from disk, rejecting binary files and files over `maxFileBytes`. */
 export class DiskSourceProvider implements SourceProvider {
   readText(path: string): string {
-    const stat = fs.statSync(path);
     // Devices and pipes (`file("/dev/zero")`, a FIFO) never end or block, so only regular
-    // files are read.
-    if (!stat.isFile()) throw new Error('not a regular file');
-    const size = stat.size;
-    if (size > maxFileBytes) {
-      throw new FileTooLargeError(`file is larger than ${maxFileBytes} bytes (${size} bytes)`);
+    // files are read. O_NONBLOCK keeps the open of a FIFO from waiting for a writer.
+    const descriptor = fs.openSync(path, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    let bytes: Buffer;
+    try {
+      const stat = fs.fstatSync(descriptor);
+      if (!stat.isFile()) throw new Error('not a regular file');
+      if (stat.size > maxFileBytes) {
+        throw new FileTooLargeError(`file is larger than ${maxFileBytes} bytes (${stat.size} bytes)`);
+      }
+      bytes = readAll(descriptor, stat.size);
+    } finally {
+      fs.closeSync(descriptor);
     }
-    const bytes = fs.readFileSync(path);
     const utf16 = decodeUtf16(bytes);
     if (utf16 !== undefined) {
       if (utf16.includes('\0')) throw new Error('file looks binary (it contains NUL characters)');
@@ -118,6 +123,18 @@ export class DiskSourceProvider implements SourceProvider {
       return undefined;
     }
   }
+}
+
+/** Reads up to `size` bytes from the start of an open file; a file that shrank gives fewer. */
+function readAll(descriptor: number, size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  let length = 0;
+  while (length < size) {
+    const read = fs.readSync(descriptor, bytes, length, size - length, length);
+    if (read === 0) break;
+    length += read;
+  }
+  return bytes.subarray(0, length);
 }
 
 /**

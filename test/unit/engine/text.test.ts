@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -105,6 +106,12 @@ describe('DiskSourceProvider.readHead', () => {
     const file = path.join(folder, 'wide.ps1');
     fs.writeFileSync(file, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('#ps1\r\nWrite-Output 1', 'utf16le')]));
     assert.strictEqual(disk.readHead(file, 4), '#ps1');
+  });
+
+  it('named pipe is refused at once', function () {
+    const pipe = path.join(folder, 'boot.fifo');
+    if (spawnSync('mkfifo', [pipe]).status !== 0) this.skip();
+    assert.throws(() => disk.readText(pipe), /not a regular file/);
   });
 
   it('overlay text comes first', () => {
