@@ -92,6 +92,20 @@ const fixCases: FixCase[] = [
     expected: `#cloud-config\nbootcmd:\n  - echo booting\n  - ${rejectRule}\npackages:\n  - nginx\n`,
   },
   {
+    ruleId: 'metadata-firewall-not-persistent', caseName: 'runcmd-block-with-others', file: 'user-data.yaml', syntax: 'yaml',
+    // Only the rule's line moves; the other commands of the block keep running once.
+    expected:
+      `#cloud-config\nbootcmd:\n  - ${rejectRule}\nruncmd:\n  - |\n    apt-get update\n` +
+      '    systemctl enable --now nginx\n  - echo done\n',
+  },
+  {
+    ruleId: 'metadata-firewall-not-persistent', caseName: 'runcmd-block-with-if', file: 'user-data.yaml', syntax: 'yaml',
+    // A block with shell structure moves whole, since taking a line out could change the rest.
+    expected:
+      '#cloud-config\nbootcmd:\n  - |\n    if ! command -v nginx; then apt-get install -y nginx; fi\n' +
+      `    ${rejectRule}\nruncmd:\n  - echo done\n`,
+  },
+  {
     ruleId: 'metadata-firewall-not-persistent', caseName: 'heredoc', file: 'main.tf', syntax: 'hcl',
     expected:
       'resource "huaweicloud_compute_instance" "web" {\n  name      = "web"\n  user_data = <<-EOT\n    #!/bin/bash\n' +

@@ -25,7 +25,7 @@ const saveLines: Partial<Record<FirewallRule['form'], string[]>> = {
   'firewalld-direct': ['firewall-cmd --runtime-to-permanent'],
 };
 
-/** How each rule form is usually saved, for the finding's message. */
+/** The usual save step of each rule form, named in the finding's message. */
 const saveHints: Partial<Record<FirewallRule['form'], string>> = {
   iptables: 'iptables-save to /etc/iptables/rules.v4, netfilter-persistent save',
   ip6tables: 'ip6tables-save to /etc/iptables/rules.v6, netfilter-persistent save',
@@ -106,6 +106,8 @@ function moveToBootcmdEdits(target: ScriptTarget, rule: FirewallRule): TextEdit[
   const item = runcmd.items.find((candidate) => candidate.start <= rule.span.start && rule.span.end <= candidate.end);
   const block = item && itemLines(lines, item);
   if (!block) return undefined;
+  const split = item.style === 'literal' ? splitFromLiteral(lines, item, rule, boot) : undefined;
+  if (split) return split;
   const itemIndent = /^[ \t]*/.exec(block.text)![0];
   const bootcmd = boot.lists?.bootcmd;
   const onlyItem = runcmd.items.length === 1;
@@ -131,6 +133,64 @@ function moveToBootcmdEdits(target: ScriptTarget, rule: FirewallRule): TextEdit[
   const keyIndent = /^[ \t]*/.exec(lines.text.slice(lines.lineStart(keyLine), runcmd.keyStart))![0];
   const position = lines.positionAt(lines.lineStart(keyLine));
   return [{ range: { start: position, end: position }, newText: `${keyIndent}bootcmd:${lines.eol}${block.text}` }, remove];
+}
+
+/**
+ * Moves only the rule's lines out of a `- |` block that runs other commands too, so those keep
+ * running once: the lines leave the block and become one new `bootcmd` item. Blocks with shell
+ * structure (`if`, loops, functions, continuations, heredocs) are left whole, because a line
+ * taken out of them could change what the rest does. Returns undefined when the block is only
+ * the rule or cannot be split.
+ */
+function splitFromLiteral(lines: LineIndex, item: HostItem, rule: FirewallRule, boot: ScriptTarget['boot']): TextEdit[] | undefined {
+  const firstLine = lines.positionAt(item.start).line + 1;
+  const lastLine = lines.positionAt(Math.max(item.start, item.end - 1)).line;
+  const ruleFirst = lines.positionAt(rule.span.start).line;
+  const ruleLast = lines.positionAt(Math.max(rule.span.start, rule.span.end - 1)).line;
+  if (ruleFirst !== ruleLast || ruleFirst < firstLine || ruleLast > lastLine) return undefined;
+  const lineText = (line: number) => lines.text.slice(lines.lineStart(line), lines.lineEnd(line));
+  const body = Array.from({ length: lastLine - firstLine + 1 }, (_, index) => lineText(firstLine + index));
+  const others = body.filter((text, index) => firstLine + index !== ruleFirst && text.trim() !== '');
+  if (others.length === 0) return undefined;
+  if (body.some(hasShellStructure)) return undefined;
+
+  const command = lineText(ruleFirst).trim();
+  const removeStart = lines.lineStart(ruleFirst);
+  const removeEnd = ruleFirst + 1 < lines.lineCount ? lines.lineStart(ruleFirst + 1) : lines.text.length;
+  const remove: TextEdit = { range: lines.range(removeStart, removeEnd), newText: '' };
+  const itemLine = lineText(lines.positionAt(item.start).line);
+  const dash = /^([ \t]*-[ \t]+)/.exec(itemLine)?.[1];
+  if (!dash) return undefined;
+  const entry = `${dash}${yamlScalar(command)}${lines.eol}`;
+  const bootcmd = boot.lists?.bootcmd;
+  if (bootcmd) {
+    const last = bootcmd.items[bootcmd.items.length - 1];
+    const lastBlock = last && itemLines(lines, last);
+    if (bootcmd.flow || !lastBlock) return undefined;
+    const targetDash = /^([ \t]*-[ \t]+)/.exec(lastBlock.text)?.[1] ?? dash;
+    const position = lines.positionAt(lastBlock.end);
+    return [{ range: { start: position, end: position }, newText: `${targetDash}${yamlScalar(command)}${lines.eol}` }, remove];
+  }
+  const runcmd = boot.lists!.runcmd!;
+  const keyLine = lines.positionAt(runcmd.keyStart).line;
+  const keyIndent = /^[ \t]*/.exec(lines.text.slice(lines.lineStart(keyLine), runcmd.keyStart))![0];
+  const position = lines.positionAt(lines.lineStart(keyLine));
+  return [{ range: { start: position, end: position }, newText: `${keyIndent}bootcmd:${lines.eol}${entry}` }, remove];
+}
+
+const structureKeyword = /^\s*(if|then|else|elif|fi|for|while|until|do|done|case|esac|function|select|\{|\}|\(|\))(\s|;|$)/;
+// Anchored at the line start, so a long run of name characters is read once.
+const functionStart = /^\s*[\w.-]+\s*\(\)/;
+
+/** True for a line that opens, continues or closes shell structure: a keyword, `\` at the end, a heredoc or a function. */
+function hasShellStructure(text: string): boolean {
+  return structureKeyword.test(text) || text.trimEnd().endsWith('\\') || text.includes('<<') || functionStart.test(text);
+}
+
+/** Writes a command as a YAML list item value: plain when that reads back the same, else quoted. */
+function yamlScalar(text: string): string {
+  const plainSafe = !/^[-?:,[\]{}#&*!|>'"%@`]/.test(text) && !/(: | #|:$)/.test(text);
+  return plainSafe ? text : `'${text.replace(/'/g, "''")}'`;
 }
 
 /** Returns the whole lines of a list item, line breaks included, when nothing else shares them. */
