@@ -179,6 +179,16 @@ describe('insert firewall rule fix', () => {
     assert.deepStrictEqual(all.map((finding) => finding.ruleId), [], 'no script rule finding either');
   });
 
+  it('joins a flow bootcmd list', async () => {
+    const outcome = await applyPreferredFix('cloud-config-flow-bootcmd');
+    const expected = `    bootcmd: [echo started, "mkdir -p /var/lib/app", '${linuxRule[1]}']\n`;
+    const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;
+    assert.ok(text.includes(expected), text);
+    assertClean(outcome);
+    const all = (await sharedEngine()).analyzeModule(outcome.folder, memoryOverlay(outcome.files)).findings;
+    assert.deepStrictEqual(all.map((finding) => finding.ruleId), [], 'no script rule finding either');
+  });
+
   it('keeps a YAML document start first', async () => {
     const outcome = await applyPreferredFix('cloud-config-document-start');
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf'))!;

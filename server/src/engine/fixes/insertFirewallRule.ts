@@ -128,7 +128,7 @@ function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: Gues
   // A YAML document start (`---`) right after the header must stay before the new keys.
   const documentStart = cloudConfig ? /^(\r\n|\r|\n)---[ \t]*(?=\r|\n|$)/.exec(piece.text.slice(headerEnd)) : null;
   if (documentStart) headerEnd += documentStart[0].length;
-  let insertion: { at: number; lines: readonly string[] } | undefined = { at: headerEnd, lines: ruleLines(os) };
+  let insertion: Insertion | undefined = { at: headerEnd, lines: ruleLines(os) };
   if (cloudConfig) {
     insertion = /^bootcmd\s*:/m.test(piece.text)
       ? bootcmdInsertion(piece.text)
@@ -136,20 +136,32 @@ function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: Gues
   }
   if (!insertion) return undefined;
   const origin = piece.origin;
+  if ('inline' in insertion) {
+    if (origin.kind === 'decoded') return reencodeInlineEdit(context, piece, insertion.at, insertion.inline);
+    return verbatimInlineEdit(context, piece, insertion.at, insertion.inline);
+  }
   if (origin.kind === 'decoded') return reencodeEdit(context, piece, insertion.at, insertion.lines);
   return verbatimInsertEdit(context, piece, insertion.at, insertion.lines);
 }
 
+/** Where the rule goes in a script: whole lines after an offset, or text inside a line. */
+type Insertion = { at: number; lines: readonly string[] } | { at: number; inline: string };
+
 /**
- * Finds where the rule joins an existing block-style `bootcmd` list: after the line that ends
- * its last item, as an item with the same dash and indentation. A flow list (`[a, b]`) or an
- * empty one returns undefined.
+ * Finds where the rule joins an existing `bootcmd` list. In a block list it goes after the line
+ * that ends the last item, as an item with the same dash and indentation; in a flow list
+ * (`[a, b]`) it goes before the closing bracket. An empty list returns undefined.
  */
-function bootcmdInsertion(text: string): { at: number; lines: readonly string[] } | undefined {
+function bootcmdInsertion(text: string): Insertion | undefined {
   const list = parseCloudConfig(text, SourceMap.identity('', 0, text.length)).lists.bootcmd;
   const first = list?.items[0];
   const last = list?.items[list.items.length - 1];
-  if (!list || list.flow || !first || !last) return undefined;
+  if (!list || !first || !last) return undefined;
+  if (list.flow) {
+    // The rule is single-quoted, because a plain flow item may not hold `, [ ] { }`.
+    const close = /^\s*\]/.exec(text.slice(last.end));
+    return close ? { at: last.end, inline: `, '${bashRuleLines[1]}'` } : undefined;
+  }
   // Items start at their `-` indicator, so the text before it on its line is the indentation.
   const indent = text.slice(lineStartBefore(text, first.start), first.start);
   const dash = /^-[ \t]+/.exec(text.slice(first.start));
@@ -196,6 +208,28 @@ function verbatimInsertEdit(context: ModuleContext, piece: TextPiece, at: number
     newText = templated ? escapeTemplateSequences(body) : body;
   }
   return { file: hostFile, edits: [{ range: { start: position, end: position }, newText }] };
+}
+
+/** Inserts text inside a line of a verbatim boot script, escaped as `verbatimInsertEdit` does. */
+function verbatimInlineEdit(context: ModuleContext, piece: TextPiece, at: number, text: string): FileEdit | undefined {
+  const hostLines = context.lines(piece.map.file);
+  if (!hostLines || !piece.map.isVerbatim) return undefined;
+  const position = hostLines.positionAt(piece.map.toHost(at));
+  const origin = piece.origin;
+  let newText = text;
+  if (origin.kind === 'hcl-quoted') newText = escapeHclQuoted(text);
+  else if (origin.kind === 'json-string') newText = escapeJsonString(text);
+  else if (origin.kind === 'hcl-heredoc' || (origin.kind === 'file' && origin.viaTemplatefile)) newText = escapeTemplateSequences(text);
+  return { file: piece.map.file, edits: [{ range: { start: position, end: position }, newText }] };
+}
+
+/** Replaces a base64 literal with the encoding of the script with `text` inserted at `at`. */
+function reencodeInlineEdit(context: ModuleContext, piece: TextPiece, at: number, text: string): FileEdit | undefined {
+  const expr = piece.expr;
+  if (expr.kind !== 'template') return undefined;
+  const encoded = Buffer.from(piece.text.slice(0, at) + text + piece.text.slice(at), 'utf8').toString('base64');
+  const range = context.location(expr.file.path, expr.span.start, expr.span.end).range;
+  return { file: expr.file.path, edits: [{ range, newText: `"${encoded}"` }] };
 }
 
 /** Replaces a base64 literal with the encoding of the script plus the rule. */
