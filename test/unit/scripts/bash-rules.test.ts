@@ -171,6 +171,26 @@ describe('analyzeBash rule order', () => {
     assert.deepStrictEqual(onlyRule(await analyzeBashText(script)).reasons, ['never-called']);
   });
 
+  it('rule under if false never runs', async () => {
+    const script = `if false; then\n  iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\nfi`;
+    assert.deepStrictEqual(onlyRule(await analyzeBashText(script)).reasons, ['never-called']);
+  });
+
+  it('else branch of if false runs', async () => {
+    const script = `if false; then\n  echo off\nelse\n  iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\nfi`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
+  it('rule under while false never runs', async () => {
+    const script = `while false; do\n  iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\ndone`;
+    assert.deepStrictEqual(onlyRule(await analyzeBashText(script)).reasons, ['never-called']);
+  });
+
+  it('unknown condition may run', async () => {
+    const script = `if [ "$HARDEN" = yes ]; then\n  iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT\nfi`;
+    assert.strictEqual(onlyRule(await analyzeBashText(script)).effective, true);
+  });
+
   it('uncalled flush and save do not count', async () => {
     const script = `reset() {\n  iptables -F OUTPUT\n  iptables-save > /etc/iptables/rules.v4\n}\n` +
       `iptables -A OUTPUT -p tcp -d ${metadata} -m owner ! --uid-owner root -j REJECT`;

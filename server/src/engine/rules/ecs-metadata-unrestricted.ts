@@ -66,7 +66,7 @@ export const reasonTexts: Record<IneffectiveReason, string> = {
   'flushed-later': 'a later iptables -F removes it',
   'deleted-later': 'a later iptables -D deletes it',
   'after-exit': 'the script exits before it',
-  'never-called': 'it is in a function that the script never calls',
+  'never-called': 'it is in code that never runs (a function the script never calls, or a branch under if false or while false)',
   'source-port': 'it matches a fixed source port, and requests leave from ephemeral ports',
 };
 

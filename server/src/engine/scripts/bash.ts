@@ -118,9 +118,9 @@ export function analyzeBashUncached(source: ScriptSource, parser: Parser): Scrip
   for (const node of descendants(tree.rootNode, 'command')) analyzeCommand(run, node);
   for (const node of descendants(tree.rootNode, 'heredoc_redirect')) analyzeHeredoc(run, node);
   for (const node of outermost(descendants(tree.rootNode, 'ERROR'))) analyzeErrorLines(run, node);
-  const uncalled = uncalledFunctions(run, tree.rootNode);
-  evaluateRules(run, uncalled);
-  dropUncalledFacts(run, uncalled);
+  const neverRun = [...uncalledFunctions(run, tree.rootNode), ...deadBranches(run, tree.rootNode)];
+  evaluateRules(run, neverRun);
+  dropUncalledFacts(run, neverRun);
   markAfterExit(run, firstTopLevelExit(run, tree.rootNode));
   tree.delete();
   return withoutDuplicates(run.facts);
@@ -191,6 +191,30 @@ function runsOnlyOnFailure(node: Node): boolean {
   return operator?.type === '||';
 }
 
+/**
+ * Returns the code that never runs because its condition is the literal command `false`: the
+ * `then` part of `if false` and the body of `while false`. Other conditions may hold at run time.
+ */
+function deadBranches(run: BashRun, root: Node): ScriptRange[] {
+  const ranges: ScriptRange[] = [];
+  const isFalse = (node: Node | null | undefined): boolean =>
+    node?.type === 'command' && run.masked.slice(node.startIndex, node.endIndex).trim() === 'false';
+  for (const statement of descendants(root, ['if_statement', 'while_statement'])) {
+    const condition = statement.childForFieldName('condition');
+    if (!isFalse(condition)) continue;
+    if (statement.type === 'while_statement') {
+      const body = statement.childForFieldName('body');
+      if (body) ranges.push({ start: body.startIndex, end: body.endIndex });
+      continue;
+    }
+    const parts = statement.children.filter((child): child is Node => child !== null);
+    const then = parts.findIndex((child) => child.type === 'then');
+    const next = parts.findIndex((child, index) => index > then && ['elif_clause', 'else_clause', 'fi'].includes(child.type));
+    if (then >= 0 && next > then) ranges.push({ start: parts[then].endIndex, end: parts[next].startIndex });
+  }
+  return ranges;
+}
+
 /** Returns the bash functions that nothing in the script calls (see `uncalledDefinitions`). */
 function uncalledFunctions(run: BashRun, root: Node): ScriptRange[] {
   const definitions = descendants(root, 'function_definition').flatMap((definition) => {
@@ -203,8 +227,9 @@ function uncalledFunctions(run: BashRun, root: Node): ScriptRange[] {
 }
 
 /**
- * Turns the rule drafts into firewall rules. Rules in functions that nothing calls never run:
- * they are kept, marked ineffective, and they neither shadow nor flush the rules that do run.
+ * Turns the rule drafts into firewall rules. Rules in code that never runs (a function nothing
+ * calls, an `if false` branch) are kept, marked ineffective, and neither shadow nor flush the
+ * rules that do run.
  */
 function evaluateRules(run: BashRun, uncalled: ScriptRange[]): void {
   const drafts = run.drafts.sort((a, b) => a.start - b.start);
@@ -218,8 +243,8 @@ function evaluateRules(run: BashRun, uncalled: ScriptRange[]): void {
 }
 
 /**
- * Drops the saves and metadata option calls made only in functions that nothing calls, and marks
- * as not run the rules there that came from re-reading the lines of a syntax error.
+ * Drops the saves and metadata option calls made only in code that never runs, and marks as not
+ * run the rules there that came from re-reading the lines of a syntax error.
  */
 function dropUncalledFacts(run: BashRun, uncalled: ScriptRange[]): void {
   if (uncalled.length === 0) return;
