@@ -1,6 +1,6 @@
 import { bashRuleLines, powerShellRuleLines } from '../fixes/firewallSnippet';
 import type { FirewallRule, IneffectiveReason } from '../scripts/facts';
-import type { Finding, Fix } from '../types';
+import type { Finding, Fix, TextEdit } from '../types';
 import { reasonTexts } from './ecs-metadata-unrestricted';
 import type { RuleMeta } from './registry';
 import { spanLocation, spanText, type ScriptRule, type ScriptTarget } from './scriptRule';
@@ -67,18 +67,25 @@ function blocksRootFinding(target: ScriptTarget, rule: FirewallRule): Finding {
 
 /** Replaces an iptables or New-NetFirewallRule command with the documented form. */
 function rewriteFixes(target: ScriptTarget, rule: FirewallRule): Fix[] {
-  const edits = rewriteEdits(target, rule);
-  if (!edits) return [];
+  const rewrite = rewriteEdits(target, rule);
+  if (!rewrite) return [];
+  const { edits, saved } = rewrite;
   return [{
     title: isContainerRule(rule)
       ? 'Add a rule after this container rule so that only root reaches metadata (boot scripts run once: running servers are not changed)'
       : 'Rewrite the rule so that only the administrator account reaches metadata (boot scripts run once: running servers keep the old rule)',
-    isPreferred: true,
+    // A rewrite that could not add the save it needs leaves a not-persistent finding behind,
+    // so Fix All would change the script again; the user applies it and the next fix by hand.
+    isPreferred: saved,
     edits: [{ file: rule.span.file, edits: edits }],
   }];
 }
 
-function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
+/**
+ * Builds the rewrite of a rule. `saved` is false when the rule needs a save that could not be
+ * written with it (a `runcmd` item holds one command).
+ */
+function rewriteEdits(target: ScriptTarget, rule: FirewallRule): { edits: TextEdit[]; saved: boolean } | undefined {
   const text = spanText(target, rule.span);
   if (text === undefined) return undefined;
   // A shadowed, flushed or deleted rule already has the documented form; the ACCEPT before it
@@ -89,20 +96,21 @@ function rewriteEdits(target: ScriptTarget, rule: FirewallRule) {
     if (rule.form === 'ip6tables' || !/^\s*(sudo\s+)?\S*iptables/.test(text)) return undefined;
     // The rewritten rule is saved too when the script runs once and nothing saves it later, so
     // that fixing it does not raise metadata-firewall-not-persistent in turn.
-    const lines = needsSave(target, rule) ? bashRuleLines.slice(1) : bashRuleLines.slice(1, 2);
+    const save = needsSave(target, rule);
+    const lines = save ? bashRuleLines.slice(1) : bashRuleLines.slice(1, 2);
     if (isContainerRule(rule)) {
       // The container rule stays; the documented rule for the server's own users goes after it.
       const added = target.editor.insertLines(rule.span.end, lines, 'after', rule.span.start);
-      return added && [added];
+      return added ? { edits: [added], saved: true } : undefined;
     }
-    const edit =
-      (lines.length > 1 && target.editor.replaceLines(rule.span.start, rule.span.end, lines)) ||
-      target.editor.replace(rule.span.start, rule.span.end, bashRuleLines[1]);
-    return edit && [edit];
+    const withSave = lines.length > 1 ? target.editor.replaceLines(rule.span.start, rule.span.end, lines) : undefined;
+    if (withSave) return { edits: [withSave], saved: true };
+    const edit = target.editor.replace(rule.span.start, rule.span.end, bashRuleLines[1]);
+    return edit ? { edits: [edit], saved: !save } : undefined;
   }
   if (rule.form === 'new-netfirewallrule') {
     const edit = target.editor.replaceLines(rule.span.start, rule.span.end, powerShellRuleLines.slice(1));
-    return edit && [edit];
+    return edit ? { edits: [edit], saved: true } : undefined;
   }
   // NOTE: nft, firewalld, ufw, netsh and rules-file lines get no rewrite yet.
   return undefined;
