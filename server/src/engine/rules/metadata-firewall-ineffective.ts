@@ -74,8 +74,8 @@ function rewriteFixes(target: ScriptTarget, rule: FirewallRule): Fix[] {
     title: isContainerRule(rule)
       ? 'Add a rule after this container rule so that only root reaches metadata (boot scripts run once: running servers are not changed)'
       : 'Rewrite the rule so that only the administrator account reaches metadata (boot scripts run once: running servers keep the old rule)',
-    // A rewrite that could not add the save it needs leaves a not-persistent finding behind,
-    // so Fix All would change the script again; the user applies it and the next fix by hand.
+    // A rewrite without the save it needs leaves a not-persistent finding behind, so Fix All
+    // would change the script again. The user applies this fix and the next one by hand.
     isPreferred: saved,
     edits: [{ file: rule.span.file, edits: edits }],
   }];
@@ -83,7 +83,7 @@ function rewriteFixes(target: ScriptTarget, rule: FirewallRule): Fix[] {
 
 /**
  * Builds the rewrite of a rule. `saved` is false when the rule needs a save that could not be
- * written with it (a `runcmd` item holds one command).
+ * written with it, because a `runcmd` item contains one command.
  */
 function rewriteEdits(target: ScriptTarget, rule: FirewallRule): { edits: TextEdit[]; saved: boolean } | undefined {
   const text = spanText(target, rule.span);
