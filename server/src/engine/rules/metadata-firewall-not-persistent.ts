@@ -57,13 +57,13 @@ export const metadataFirewallNotPersistent: ScriptRule = {
 };
 
 /**
- * True when the rule's line opens a heredoc (`<<EOF`): lines added after it would land in the
+ * True when the rule's lines open a heredoc (`<<EOF`): lines added after them would land in the
  * heredoc's body instead of running as commands.
  */
 function opensHeredoc(target: ScriptTarget, rule: FirewallRule): boolean {
   const lines = target.lines(rule.span.file);
   if (!lines) return false;
-  const lineEnd = lines.lineEnd(lines.positionAt(rule.span.start).line);
+  const lineEnd = lines.lineEnd(lines.positionAt(Math.max(rule.span.start, rule.span.end - 1)).line);
   return /<<-?\s*['"]?[\w-]/.test(lines.text.slice(rule.span.start, lineEnd));
 }
 
