@@ -107,6 +107,8 @@ function moveFacts(facts: ScriptFacts, map: SourceMap): ScriptFacts {
 
 /** Analyses a bash script like `analyzeBash`, without reading or filling the facts cache. */
 export function analyzeBashUncached(source: ScriptSource, parser: Parser): ScriptFacts {
+  // NOTE: tree-sitter-bash 0.25 reads a line that starts with a backslash (`\curl ...`) as more
+  // arguments of the command before it, so that line's command is not seen.
   const tree = parser.parse(source.text);
   if (!tree) throw new Error('The bash parser returned no tree.');
   const masked = maskPlaceholders(source.text, source.placeholders);
