@@ -292,10 +292,10 @@ function applySuppressions(findings: Finding[], module: Module, analysis: Module
 
 /**
  * Keeps suppressed findings as they are when a fix of a kept finding also covers them. One fix
- * can cover several findings (the token fix adds a header to every request of a script), so the
- * edits inside a suppressed finding of the same rule are dropped, and lines inserted right under
- * a suppression comment of the rule go above the comment, which would otherwise cover them
- * instead of its own line. A fix left without edits goes.
+ * can cover several findings: the token fix adds a header to every request of a script. So the
+ * edits inside a suppressed finding of the same rule are dropped. Lines inserted right under a
+ * suppression comment of the rule go above it, because the comment would cover them instead of
+ * its own line. A fix left without edits goes.
  */
 function withoutSuppressedEdits(
   kept: Finding[],

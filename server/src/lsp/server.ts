@@ -280,9 +280,9 @@ function registerEditorFeatures(parts: ServerParts): void {
   connection.onExecuteCommand(async ({ command, arguments: args }) => {
     if (command === commands.scanWorkspace) {
       await scanner.scan();
-      // A scan of an unchanged workspace changes nothing on screen, so say that it ran.
+      // A scan of an unchanged workspace changes nothing on screen, so a message reports it.
       const findings = parts.status.findingCount();
-      // A notification, not showInformationMessage, which waits for the client to answer.
+      // A notification, because showInformationMessage waits for the client's response.
       void connection.sendNotification(ShowMessageNotification.type, {
         type: MessageType.Info,
         message: `Metadata Guard: scanned ${scanner.lastScanned} module folders and files; ${findings} ${findings === 1 ? 'finding' : 'findings'}.`,

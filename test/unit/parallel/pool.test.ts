@@ -37,8 +37,8 @@ function writeCrashingWorker(folder: string): string {
 }
 
 /**
- * Writes a worker script that holds its first request until a second one arrives, then answers
- * both with the notice "paired". A request still alone after 2 s gets the notice "alone".
+ * Writes a worker script that keeps its first request until a second one arrives, then replies
+ * to both with the notice "paired". A request still alone after 2 s gets the notice "alone".
  */
 function writePairingWorker(folder: string): string {
   const file = path.join(folder, 'pairingWorker.js');

@@ -32,7 +32,7 @@ export function globToRegExp(glob: string): RegExp {
 
 /**
  * True when the glob's braces give alternatives: every `{` is closed by a later `}`, no `}` comes
- * unopened, and each pair holds a comma of its own, as in shell brace expansion (`{x}` is text).
+ * unopened, and each pair contains a comma of its own. As in shell brace expansion, `{x}` is text.
  */
 function bracesPair(glob: string): boolean {
   const commas: boolean[] = [];

@@ -144,12 +144,12 @@ function insertIntoScriptEdit(context: ModuleContext, piece: TextPiece, os: Gues
   return verbatimInsertEdit(context, piece, insertion.at, insertion.lines);
 }
 
-/** Where the rule goes in a script: whole lines after an offset, or text inside a line. */
+/** The place of the rule in a script: whole lines after an offset, or text inside a line. */
 type Insertion = { at: number; lines: readonly string[] } | { at: number; inline: string };
 
 /**
  * Finds where the rule joins an existing `bootcmd` list. In a block list it goes after the line
- * that ends the last item, as an item with the same dash and indentation; in a flow list
+ * that ends the last item, as an item with the same dash and indentation. In a flow list
  * (`[a, b]`) it goes before the closing bracket. An empty list returns undefined.
  */
 function bootcmdInsertion(text: string): Insertion | undefined {

@@ -22,8 +22,8 @@ export function isKnown(value: string): boolean {
 
 /**
  * Returns true when the value contains the metadata address as a literal substring, or is a URL
- * whose host writes the address in another IPv4 form that curl and wget accept: one hexadecimal
- * or decimal number (`0xa9fea9fe`, `2852039166`) or dotted parts in hexadecimal or octal.
+ * whose host writes the address in another IPv4 form that curl and wget accept. Such a host is
+ * one hexadecimal or decimal number (`0xa9fea9fe`, `2852039166`), or dotted hexadecimal or octal.
  */
 export function mentionsMetadataAddress(value: string): boolean {
   if (value.includes(METADATA_ADDRESS)) return true;

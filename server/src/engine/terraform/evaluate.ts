@@ -213,7 +213,7 @@ function variableValue(name: string, state: State): Expression | string {
   if (!declaration) return `var.${name} is not declared in this module`;
   const fallback = declaration.attributes.get('default');
   // An empty default usually marks an optional input of a reusable module, whose callers pass
-  // the real value, so it says nothing about what runs.
+  // the real value, so the default does not show what runs.
   if (fallback && isEmptyDefault(fallback.expr)) {
     return `var.${name} defaults to an empty value and has no value in terraform.tfvars or *.auto.tfvars (values passed by a calling module are not followed)`;
   }
