@@ -35,6 +35,11 @@ describe('analyzeBash metadata requests', () => {
     }
   });
 
+  it('backslash before the command name', async () => {
+    const requests = (await analyzeBashText(`\\curl -s ${url}\n\\curl -s ${url}`)).metadataRequests;
+    assert.strictEqual(requests.length, 2);
+  });
+
   it('near numbers are other hosts', async () => {
     for (const host of ['0xa9fea9fd', '2852039167', '169.254.169.253', '0xa9fea9fe.example.com']) {
       const requests = (await analyzeBashText(`curl -s http://${host}/x`)).metadataRequests;

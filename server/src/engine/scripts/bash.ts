@@ -107,9 +107,7 @@ function moveFacts(facts: ScriptFacts, map: SourceMap): ScriptFacts {
 
 /** Analyses a bash script like `analyzeBash`, without reading or filling the facts cache. */
 export function analyzeBashUncached(source: ScriptSource, parser: Parser): ScriptFacts {
-  // NOTE: tree-sitter-bash 0.25 reads a line that starts with a backslash (`\curl ...`) as more
-  // arguments of the command before it, so that line's command is not seen.
-  const tree = parser.parse(source.text);
+  const tree = parser.parse(withoutLeadingBackslashes(source.text));
   if (!tree) throw new Error('The bash parser returned no tree.');
   const masked = maskPlaceholders(source.text, source.placeholders);
   const run: BashRun = {
@@ -126,6 +124,16 @@ export function analyzeBashUncached(source: ScriptSource, parser: Parser): Scrip
   markAfterExit(run, firstTopLevelExit(run, tree.rootNode));
   tree.delete();
   return withoutDuplicates(run.facts);
+}
+
+/**
+ * Returns the text for the parser with a backslash in the first column (`\curl`, which skips
+ * aliases) turned into a space. tree-sitter-bash 0.25 reads such a line as more arguments of the
+ * command before it, but not when the line starts with a space. Offsets do not move, and word
+ * values are read from the original text, so only the shape of the tree changes.
+ */
+function withoutLeadingBackslashes(text: string): string {
+  return text.replace(/(^|\n)\\(?=[^\r\n])/g, (_match, lineBreak: string) => `${lineBreak} `);
 }
 
 /** Keeps the nodes that no other node of the list contains. */
