@@ -30,6 +30,15 @@ function escapedForQuotes(lines: string[]): string {
   return lines.map((line) => `\\n${line.replace(/"/g, '\\"')}`).join('');
 }
 
+/**
+ * Returns the Terraform template that a tf.json fix writes for base64 user data. The HCL string
+ * inside it uses \n escapes, and JSON escapes those again.
+ */
+function base64RuleTemplate(): string {
+  const hclString = ['#!/bin/bash', ...linuxRule].map((line) => `${line}\\n`).join('');
+  return '${base64encode("' + hclString + '")}';
+}
+
 interface FixOutcome {
   files: Map<string, string>;
   folder: string;
@@ -252,9 +261,7 @@ describe('insert firewall rule fix', () => {
   it('adds base64 user data in tf.json', async () => {
     const outcome = await applyPreferredFix('tf-json-scaling');
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;
-    // The HCL string inside the template uses \n escapes, and JSON escapes those again.
-    const hclString = ['#!/bin/bash', ...linuxRule].map((line) => `${line}\\n`).join('');
-    const template = '${base64encode("' + hclString + '")}';
+    const template = base64RuleTemplate();
     const expected =
       '          "flavor": "s6.small.1",\n' +
       `          "user_data": ${JSON.stringify(template)},\n` +
@@ -280,8 +287,7 @@ describe('insert firewall rule fix', () => {
   it('adds the first member before nested blocks', async () => {
     const outcome = await applyPreferredFix('tf-json-blocks-only');
     const text = outcome.files.get(path.join(outcome.folder, 'main.tf.json'))!;
-    const hclString = ['#!/bin/bash', ...linuxRule].map((line) => `${line}\\n`).join('');
-    const template = '${base64encode("' + hclString + '")}';
+    const template = base64RuleTemplate();
     const expected =
       '        "instance_config": {\n' +
       `          "user_data": ${JSON.stringify(template)},\n` +

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { createEngine } from '../../../server/src/engine/analyze';
 import { getParsers } from '../../../server/src/engine/parsing/treeSitter';
 import { parseHcl, type ParsedFile } from '../../../server/src/engine/terraform/hcl';
-import { findChange, HclParseCache } from '../../../server/src/engine/terraform/hclCache';
-import { SourceMap } from '../../../server/src/engine/text';
+import { findChange, HclParseCache, treeEdit } from '../../../server/src/engine/terraform/hclCache';
+import { LineIndex, SourceMap } from '../../../server/src/engine/text';
 import { MemorySource } from './helpers';
 
 const repositoryRoot = path.resolve(__dirname, '../../../..');
@@ -98,6 +98,16 @@ describe('findChange', () => {
 
   it('insertion into repeated characters', () => {
     assert.deepStrictEqual(findChange('aaa', 'aaaa'), { start: 3, oldEnd: 3, newEnd: 4 });
+  });
+
+  it('edit points match a full line index', () => {
+    const before = 'a = 1\r\nb = "x"\nc = 2\n';
+    for (const after of ['a = 1\r\nb = "xy\r\nz"\nc = 2\n', 'a = 10\nc = 2\n', 'é😀\n' + before, before + 'd = 3']) {
+      const change = findChange(before, after);
+      const edit = treeEdit(change, new LineIndex(before), after);
+      const end = new LineIndex(after).positionAt(change.newEnd);
+      assert.deepStrictEqual(edit.newEndPosition, { row: end.line, column: end.character }, JSON.stringify(after));
+    }
   });
 
   it('equal texts give an empty change', () => {

@@ -5,8 +5,8 @@ import { BashWords, outputFiles, stripWrappers, teeFiles } from './bashWords';
 import { curlOptionsCall, displayValue, hcloudOptionsCall, isTokenUrl, mayBeTokenHeader, metadataUrl, parseHttpCall } from './http';
 import { type ChainFlush, parseFirewallCmdArgs, parseIptablesArgs, parseIptablesFlush, parseUfwArgs, scanIptablesSaveText } from './netfilter';
 import { collectNftChains, type NftChains, parseNftCommand, scanNftText, splitNftStatements } from './nft';
-import { evaluateDrafts, type RuleDraft } from './rules';
-import { collectParseErrors, descendants, insideAny, type ScriptRange, uncalledDefinitions } from './syntax';
+import { evaluateReachableDrafts, type RuleDraft } from './rules';
+import { collectParseErrors, descendants, type ScriptRange, uncalledDefinitions } from './syntax';
 import { type Arg, baseName, emptyFacts, hostSpan, isKnown, maskPlaceholders, UNKNOWN } from './values';
 
 /** Files that iptables-persistent (Debian) and iptables-services (RHEL) load at boot. */
@@ -119,7 +119,7 @@ export function analyzeBashUncached(source: ScriptSource, parser: Parser): Scrip
   for (const node of descendants(tree.rootNode, 'heredoc_redirect')) analyzeHeredoc(run, node);
   for (const node of outermost(descendants(tree.rootNode, 'ERROR'))) analyzeErrorLines(run, node);
   const neverRun = [...uncalledFunctions(run, tree.rootNode), ...deadBranches(run, tree.rootNode)];
-  evaluateRules(run, neverRun);
+  run.facts.firewallRules.push(...evaluateReachableDrafts(run.source, run.drafts, neverRun, run.flushes));
   dropUncalledFacts(run, neverRun);
   markAfterExit(run, firstTopLevelExit(run, tree.rootNode));
   tree.delete();
@@ -234,22 +234,6 @@ function uncalledFunctions(run: BashRun, root: Node): ScriptRange[] {
     return [{ name, range: { start: definition.startIndex, end: definition.endIndex } }];
   });
   return uncalledDefinitions(run.masked, definitions, false);
-}
-
-/**
- * Turns the rule drafts into firewall rules. Rules in code that never runs (a function nothing
- * calls, an `if false` branch) are kept, marked ineffective, and neither shadow nor flush the
- * rules that do run.
- */
-function evaluateRules(run: BashRun, uncalled: ScriptRange[]): void {
-  const drafts = run.drafts.sort((a, b) => a.start - b.start);
-  const reached = drafts.filter((draft) => !insideAny(uncalled, draft.start));
-  const unreached = drafts.filter((draft) => insideAny(uncalled, draft.start));
-  const flushes = run.flushes.filter((flush) => !insideAny(uncalled, flush.start));
-  run.facts.firewallRules.push(...evaluateDrafts(run.source, reached, flushes));
-  for (const rule of evaluateDrafts(run.source, unreached)) {
-    run.facts.firewallRules.push({ ...rule, effective: false, reasons: ['never-called'], blocksRoot: false });
-  }
 }
 
 /**

@@ -4,8 +4,8 @@ import { displayValue, hcloudOptionsCall, isTokenUrl, mayBeTokenHeader, metadata
 import { protocolKind } from './netfilter';
 import { parseNetshArgs } from './netsh';
 import { namedValues, type PsCall, PsReader } from './psCommands';
-import { evaluateDrafts, type RuleDraft } from './rules';
-import { collectParseErrors, descendants, insideAny, type ScriptRange, uncalledDefinitions } from './syntax';
+import { evaluateReachableDrafts, type RuleDraft } from './rules';
+import { collectParseErrors, descendants, type ScriptRange, uncalledDefinitions } from './syntax';
 import { emptyFacts, findMetadataEntry, findNearMetadataEntry, hostSpan, isKnown, maskPlaceholders, mentionsMetadataAddress, tokenizeLine, UNKNOWN } from './values';
 
 /** Parameters of New-NetFirewallRule (NetSecurity module). */
@@ -72,13 +72,7 @@ export function analyzePowerShell(source: ScriptSource, parser: Parser): ScriptF
     if (call) analyzeCall(run, call);
   }
   const uncalled = uncalledFunctions(masked, tree.rootNode);
-  const inUncalled = (draft: RuleDraft): boolean => insideAny(uncalled, draft.start);
-  run.facts.firewallRules = [
-    ...evaluateDrafts(source, run.drafts.filter((draft) => !inUncalled(draft))),
-    ...evaluateDrafts(source, run.drafts.filter(inUncalled)).map((rule) => ({
-      ...rule, effective: false, reasons: ['never-called' as const], blocksRoot: false,
-    })),
-  ].sort((a, b) => a.span.start - b.span.start);
+  run.facts.firewallRules = evaluateReachableDrafts(source, run.drafts, uncalled);
   const hostRanges = uncalled.map((range) => hostSpan(source, range.start, range.end));
   run.facts.metadataOptionsCalls = run.facts.metadataOptionsCalls.filter(
     (call) => !hostRanges.some((range) => range.start <= call.span.start && call.span.start < range.end),

@@ -1,5 +1,6 @@
 import type { FirewallForm, FirewallRule, IneffectiveReason, ScriptSource } from './facts';
 import type { ChainFlush } from './netfilter';
+import { insideAny, type ScriptRange } from './syntax';
 import { hostSpan } from './values';
 
 /** The traffic class of a rule's chain, or of its direction on Windows. */
@@ -248,4 +249,26 @@ export function evaluateDrafts(source: ScriptSource, drafts: RuleDraft[], flushe
   findFlushed(relevant, rules, flushes);
   findRedundantRootAccepts(relevant, rules);
   return relevant.map((draft) => rules.get(draft) as FirewallRule);
+}
+
+/**
+ * Evaluates drafts like `evaluateDrafts`, except for drafts that start in code that never runs
+ * (`neverRun`, script offsets of uncalled functions and `if false` branches). Those become
+ * ineffective rules with the reason `never-called`, and they neither shadow nor flush the rules
+ * that do run. The rules come back in script order.
+ */
+export function evaluateReachableDrafts(
+  source: ScriptSource,
+  drafts: RuleDraft[],
+  neverRun: ScriptRange[],
+  flushes: ChainFlush[] = [],
+): FirewallRule[] {
+  const sorted = [...drafts].sort((a, b) => a.start - b.start);
+  const reached = sorted.filter((draft) => !insideAny(neverRun, draft.start));
+  const unreached = sorted.filter((draft) => insideAny(neverRun, draft.start));
+  const running = flushes.filter((flush) => !insideAny(neverRun, flush.start));
+  const notRun = evaluateDrafts(source, unreached).map((rule): FirewallRule => ({
+    ...rule, effective: false, reasons: ['never-called'], blocksRoot: false,
+  }));
+  return [...evaluateDrafts(source, reached, running), ...notRun].sort((a, b) => a.span.start - b.span.start);
 }

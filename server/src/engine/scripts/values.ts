@@ -28,7 +28,7 @@ export function isKnown(value: string): boolean {
 export function mentionsMetadataAddress(value: string): boolean {
   if (value.includes(METADATA_ADDRESS)) return true;
   const host = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/]*@)?([^/:?#]+)/i.exec(value.trim())?.[1];
-  return host !== undefined && numericHostValue(host) === (parseIpv4(METADATA_ADDRESS) as number);
+  return host !== undefined && numericHostValue(host) === metadataAddressValue;
 }
 
 /** Reads an IPv4 host written as one to four numbers, each decimal, `0x` hexadecimal or `0` octal. */
@@ -65,6 +65,9 @@ export function maskPlaceholders(text: string, placeholders?: Array<{ start: num
   return text.replace(/x{4,}/g, (run) => UNKNOWN.repeat(run.length));
 }
 
+/** The metadata address as one 32-bit number. */
+const metadataAddressValue = 0xa9fea9fe;
+
 function parseIpv4(text: string): number | undefined {
   const parts = text.split('.');
   if (parts.length !== 4) return undefined;
@@ -89,7 +92,7 @@ export function coversMetadataAddress(address: string): boolean {
   if (base === undefined || bits > 32) return false;
   if (bits === 0) return false;
   const size = 2 ** (32 - bits);
-  const target = parseIpv4(METADATA_ADDRESS) as number;
+  const target = metadataAddressValue;
   return Math.floor(base / size) === Math.floor(target / size);
 }
 

@@ -126,19 +126,25 @@ export function findChange(before: string, after: string): TextChange {
 }
 
 /** Describes a change to tree-sitter, whose offsets and columns count UTF-16 code units. */
-function treeEdit(change: TextChange, oldLines: LineIndex, newText: string): Edit {
-  const newLines = new LineIndex(newText);
-  const point = (lines: LineIndex, offset: number) => {
-    const position = lines.positionAt(offset);
+export function treeEdit(change: TextChange, oldLines: LineIndex, newText: string): Edit {
+  const point = (offset: number) => {
+    const position = oldLines.positionAt(offset);
     return { row: position.line, column: position.character };
   };
+  const startPosition = point(change.start);
+  // The new end follows from the inserted text alone, so the new text needs no line index.
+  const inserted = new LineIndex(newText.slice(change.start, change.newEnd));
+  const last = inserted.positionAt(inserted.text.length);
+  const newEndPosition = last.line === 0
+    ? { row: startPosition.row, column: startPosition.column + last.character }
+    : { row: startPosition.row + last.line, column: last.character };
   return {
     startIndex: change.start,
     oldEndIndex: change.oldEnd,
     newEndIndex: change.newEnd,
-    startPosition: point(oldLines, change.start),
-    oldEndPosition: point(oldLines, change.oldEnd),
-    newEndPosition: point(newLines, change.newEnd),
+    startPosition,
+    oldEndPosition: point(change.oldEnd),
+    newEndPosition,
   };
 }
 
