@@ -13,14 +13,14 @@ interface BlockedRun {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-  /** How many processes loaded the blocker. */
+  /** Number of processes that loaded the blocker. */
   blockedProcesses: number;
   /** Processes that loaded the blocker and were still running after the command exited. */
   leftovers: number[];
   timedOut: boolean;
 }
 
-/** True while `pid` runs; a zombie (exited, not yet reaped) counts as stopped. */
+/** Tells whether `pid` runs. A zombie (exited, not yet reaped) counts as stopped. */
 function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -210,9 +210,9 @@ export function mergeResults(parts: AnalysisResult[]): AnalysisResult {
 /** Options of `createEngine`. */
 export interface EngineOptions {
   /**
-   * How many HCL files keep their syntax tree and conversion for the next analysis (0, the
+   * Number of HCL files that keep their syntax tree and conversion for the next analysis (0, the
    * default, keeps none). The language server sets it, because an edited document is parsed on
-   * every change; a one-time scan gains nothing from it.
+   * every change. A one-time scan gains nothing from it.
    */
   parseCacheSize?: number;
 }

@@ -125,7 +125,7 @@ export class DiskSourceProvider implements SourceProvider {
   }
 }
 
-/** Reads up to `size` bytes from the start of an open file; a file that shrank gives fewer. */
+/** Reads up to `size` bytes from the start of an open file. A file that shrank gives fewer. */
 function readAll(descriptor: number, size: number): Buffer {
   const bytes = Buffer.allocUnsafe(size);
   let length = 0;

@@ -174,7 +174,7 @@ export function suppressionProblems(
   for (const line of lines ? unreadableDirectives(lines, suppressions) : []) {
     problems.push({
       line,
-      message: 'The suppression comment cannot be read; write metadata-guard:ignore <rule-id>[,<rule-id>] [exp:YYYY-MM-DD] [-- reason].',
+      message: 'The suppression comment cannot be read. Expected: metadata-guard:ignore <rule-id>[,<rule-id>] [exp:YYYY-MM-DD] [-- reason].',
     });
   }
   for (const suppression of suppressions) {

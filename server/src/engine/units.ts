@@ -34,7 +34,7 @@ export function analysisUnitOf(file: string, source: SourceProvider): AnalysisUn
   return documentKind ? { kind: 'document', file, documentKind } : undefined;
 }
 
-/** The characters read to find a file's first line; a longer first line is cut there. */
+/** Number of characters read to find a file's first line. A longer first line is cut there. */
 const firstLineLimit = 4096;
 
 function readFirstLine(file: string, source: SourceProvider): string {

@@ -93,7 +93,7 @@ const fixCases: FixCase[] = [
   },
   {
     ruleId: 'metadata-firewall-not-persistent', caseName: 'runcmd-block-with-others', file: 'user-data.yaml', syntax: 'yaml',
-    // Only the rule's line moves; the other commands of the block keep running once.
+    // Only the rule's line moves, so the other commands of the block keep running once.
     expected:
       `#cloud-config\nbootcmd:\n  - ${rejectRule}\nruncmd:\n  - |\n    apt-get update\n` +
       '    systemctl enable --now nginx\n  - echo done\n',

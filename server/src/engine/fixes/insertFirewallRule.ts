@@ -158,7 +158,7 @@ function bootcmdInsertion(text: string): Insertion | undefined {
   const last = list?.items[list.items.length - 1];
   if (!list || !first || !last) return undefined;
   if (list.flow) {
-    // The rule is single-quoted, because a plain flow item may not hold `, [ ] { }`.
+    // The rule is single-quoted, because a plain flow item may not contain `, [ ] { }`.
     const close = /^\s*\]/.exec(text.slice(last.end));
     return close ? { at: last.end, inline: `, '${bashRuleLines[1]}'` } : undefined;
   }

@@ -95,7 +95,7 @@ export class AnalysisPool {
     }
   }
 
-  /** Returns an idle worker, a new one, or the least busy worker with room; undefined when all are full. */
+  /** Returns an idle worker, a new one, or the least busy worker with room, or undefined when all are full. */
   private pickWorker(): PoolWorker | undefined {
     const idle = this.workers.find((candidate) => candidate.jobs.length === 0);
     if (idle) return idle;

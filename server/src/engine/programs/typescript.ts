@@ -210,7 +210,7 @@ class TsFile implements TsScope {
     const target = this.relativeImports.get(name);
     const other = target && this.importedFile(target.from);
     if (!target || !other) return undefined;
-    // The imported file's resources join the module, so references to them resolve; their own
+    // The imported file's resources join the module, so references to them resolve. Their own
     // findings are reported by the analysis of that file.
     other.readResources();
     return other.resourceVariables.get(target.imported);

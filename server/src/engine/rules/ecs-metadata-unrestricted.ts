@@ -239,8 +239,8 @@ export function assessFacts(factsList: ScriptFacts[], assessment: BootAssessment
 /**
  * Tells whether the script restricts metadata once its template sequences whose values are known
  * (`${local.rule}` where the local is a plain string) are filled in. Sequences stay placeholders
- * in the piece itself, because fixes edit the piece's verbatim text; this text serves only to
- * decide.
+ * in the piece itself, because fixes edit the piece's verbatim text. The filled text serves
+ * only this decision.
  */
 function restrictsWithKnownSequences(context: ModuleContext, piece: TextPiece): boolean {
   if (piece.placeholders.length === 0) return false;

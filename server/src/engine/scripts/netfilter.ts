@@ -150,7 +150,7 @@ function targetKind(target: string | undefined): RuleDraft['target'] {
 /** An `iptables -F [chain]` command: it removes the rules added before it at run time. */
 export interface ChainFlush {
   form: FirewallForm;
-  /** The table flushed, as written; `filter` when the command names none. */
+  /** The table flushed, as written, or `filter` when the command names none. */
   tableName: string;
   /** The chain flushed, or undefined when every chain of the table is. */
   chain: ChainKind | undefined;
